@@ -1,0 +1,299 @@
+"""The ``diplokg`` command: a thin click shell over ``diplokg.graph.KnowledgeGraph``.
+
+Why thin: every command parses options, calls one library function and prints its result, so
+the same behaviour is available to Python callers and tests. Domain errors are turned into
+exit codes in one place, ``DiplokgGroup.invoke`` (see ``errors`` for the contract).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import DiplokgError, ExitCode, ViolationsError
+from .paths import Home, resolve_home
+
+
+class DiplokgGroup(click.Group):
+    """The one place where library errors become messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DiplokgError as exc:
+            report = getattr(exc, "report", None)
+            if isinstance(exc, ViolationsError) and report is not None:
+                fmt = ctx.meta.get("diplokg.report_format", "text")
+                click.echo(report.render(fmt), nl=False)
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(int(exc.exit_code))
+
+
+# --- shared options (defined once) ------------------------------------------------------------
+
+
+def reason_option(func: Callable) -> Callable:
+    return click.option(
+        "--reason",
+        is_flag=True,
+        help="Add OWL RL inferences (kept in graph GRAPH:inferred, never written to data/).",
+    )(func)
+
+
+def format_option(choices: tuple[str, ...], default: str | None, help: str) -> Callable:
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+def output_option(func: Callable) -> Callable:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write to this file (atomically) instead of standard output.",
+    )(func)
+
+
+def _home(ctx: click.Context) -> Home:
+    return resolve_home(ctx.find_root().params.get("home"))
+
+
+def _load(ctx: click.Context, reason: bool = False):
+    from .graph import KnowledgeGraph
+
+    return KnowledgeGraph.load(_home(ctx), reason=reason)
+
+
+def _emit(text: str, output: Path | None = None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from .rdfio import atomic_write
+
+        atomic_write(output, text.encode("utf-8"))
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+@click.group(cls=DiplokgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Home folder (ontology/, data/, queries/). Default: $DIPLOKG_HOME, the source "
+    "checkout, or the copy bundled with the package.",
+)
+@click.version_option(__version__, "--version", prog_name="diplokg")
+def cli(home: Path | None) -> None:
+    """diplokg: a knowledge graph of diplomatic relations, with evidence for every fact.
+
+    Exit codes: 0 success or conforms, 1 facts rejected (violations), 2 unreadable input or
+    usage error.
+
+    \b
+    Example:
+        diplokg query status-on-date -p date=1980-01-01
+    """
+
+
+@cli.command()
+@click.pass_context
+def queries(ctx: click.Context) -> None:
+    """List the saved queries with their summary and parameters.
+
+    \b
+    Example:
+        diplokg queries
+    """
+    from .queries import list_saved
+
+    for saved in list_saved(_home(ctx)):
+        click.echo(f"{saved.name}  {saved.summary}".rstrip())
+        for param in saved.parameters:
+            default = f" = {param.default}" if param.default is not None else " (required)"
+            doc = f"  {param.description}" if param.description else ""
+            click.echo(f"    -p {param.name}=<{param.type}>{default}{doc}")
+
+
+@cli.command()
+@click.argument("name")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Set a query parameter (repeatable). Values are checked against the declared type.",
+)
+@format_option(
+    ("table", "csv", "tsv", "json", "xml", "md", "ttl", "nt", "jsonld"),
+    None,
+    "Output format: table (default for SELECT/ASK), csv, tsv, json, xml, md; "
+    "ttl (default for CONSTRUCT/DESCRIBE), nt, jsonld.",
+)
+@click.option(
+    "--show", is_flag=True, help="Print the query with its values bound (VALUES block); do not run."
+)
+@reason_option
+@click.pass_context
+def query(
+    ctx: click.Context,
+    name: str,
+    params: tuple[str, ...],
+    fmt: str | None,
+    show: bool,
+    reason: bool,
+) -> None:
+    """Run a saved query NAME (see `diplokg queries`), a .rq file, or SPARQL text.
+
+    Results of SELECT are a table or a W3C SPARQL results format (csv, tsv, json, xml);
+    CONSTRUCT/DESCRIBE print RDF; ASK prints true or false.
+
+    \b
+    Examples:
+        diplokg query status-on-date -p date=1980-01-01
+        diplokg query status-on-date -p date=1995-12-31 -f json
+        diplokg query my-query.rq -f csv
+        diplokg query 'SELECT ?s WHERE { ?s a dk:State }'
+    """
+    from .queries import parse_assignments, resolve_query
+    from .results import render
+
+    values = parse_assignments(params)
+    saved = resolve_query(_home(ctx), name)
+    if show:
+        click.echo(saved.portable_text(values), nl=False)
+        return
+    result = _load(ctx, reason).query(saved, values)
+    click.echo(render(result, fmt), nl=False)
+
+
+@cli.command()
+@format_option(
+    ("ttl", "nt", "jsonld", "trig", "nq"),
+    "ttl",
+    "ttl/nt/jsonld merge all graphs; trig/nq keep one named graph per file.",
+)
+@output_option
+@reason_option
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: Path | None, reason: bool) -> None:
+    """Write the whole graph (ontology + data) in one RDF format.
+
+    Turtle, TriG and N-Triples/N-Quads output is deterministic: the same graph gives the
+    same bytes on every run.
+
+    \b
+    Examples:
+        diplokg export -o diplokg.ttl
+        diplokg export -f trig --reason -o diplokg-inferred.trig
+    """
+    _emit(_load(ctx, reason).export(fmt), output)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--all", "whole", is_flag=True, help="Validate the whole graph instead of files.")
+@format_option(
+    ("text", "json", "ttl"),
+    "text",
+    "text: grouped by focus node with file:line; json: a list; ttl: the SHACL report graph.",
+)
+@reason_option
+@click.pass_context
+def validate(
+    ctx: click.Context, paths: tuple[Path, ...], whole: bool, fmt: str, reason: bool
+) -> None:
+    """Check new fact files against the shapes, in the context of the existing graph.
+
+    Only violations the new files introduce are reported (the existing data is the
+    baseline). Exit code 0 if they conform, 1 if there are violations.
+
+    \b
+    Examples:
+        diplokg validate new-facts.ttl
+        diplokg validate new-facts.ttl -f json
+        diplokg validate --all
+    """
+    if bool(paths) == whole:
+        raise click.UsageError("give fact files to validate, or --all (not both)")
+    report = _load(ctx).validate(paths, reason=reason)
+    click.echo(report.render(fmt), nl=False)
+    if not report.conforms:
+        count = len(report.violations)
+        raise ViolationsError(f"{count} violation{'s' if count != 1 else ''} in {report.scope()}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--into",
+    metavar="data/FILE.ttl",
+    help="Data file to merge into (default: data/<stem of PATH>.ttl, created if missing).",
+)
+@reason_option
+@click.pass_context
+def add(ctx: click.Context, path: Path, into: str | None, reason: bool) -> None:
+    """Validate a fact file, then merge its new triples into data/.
+
+    On any violation nothing is written (exit 1, with the report). Triples already in
+    data/ are counted as duplicates and not added again. Safe to run concurrently.
+
+    \b
+    Examples:
+        diplokg add new-facts.ttl
+        diplokg add new-facts.ttl --into data/relations.ttl
+    """
+    from .merge import add_file
+
+    result = add_file(_home(ctx), path, into=into, reason=reason)
+    click.echo(result.summary())
+
+
+@cli.command()
+@click.argument("term")
+@click.pass_context
+def describe(ctx: click.Context, term: str) -> None:
+    """Show everything the graph says about TERM, incoming links and evidence quotes.
+
+    TERM is a full IRI, a prefixed name or an exact label (case-insensitive).
+
+    \b
+    Examples:
+        diplokg describe dkid:laos
+        diplokg describe "South Korea"
+    """
+    click.echo(_load(ctx).describe(term).to_text(), nl=False)
+
+
+@cli.command()
+@format_option(("text", "json"), "text", "Output format.")
+@click.pass_context
+def stats(ctx: click.Context, fmt: str) -> None:
+    """Count triples per named graph, instances per class and facts per source.
+
+    \b
+    Example:
+        diplokg stats
+    """
+    result = _load(ctx).stats()
+    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="diplokg")
+
+
+__all__ = ["cli", "main", "ExitCode"]
