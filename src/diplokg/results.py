@@ -1,17 +1,19 @@
 """Rendering query results: W3C SPARQL results formats, text tables, Markdown, RDF.
 
 Why a module of its own: the CLI, tests and (later) an HTTP endpoint must print the same
-bytes for the same result. JSON, XML and CSV come from rdflib's serializers, which follow the
-W3C SPARQL 1.1 results specifications; TSV is written here because rdflib has no TSV
-serializer.
+bytes for the same result. JSON and XML come from rdflib's serializers, which follow the W3C
+SPARQL 1.1 results specifications; CSV and TSV are written here (rdflib has no TSV serializer
+and ends CSV lines with LF where the specification says CRLF).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import unicodedata
 
 from rdflib.query import Result
-from rdflib.term import Literal, Node
+from rdflib.term import BNode, Literal, Node
 
 from .errors import FormatError
 from .rdfio import term_text, to_ntriples, to_turtle
@@ -45,10 +47,12 @@ def render(result: Result, fmt: str | None = None) -> str:
         if fmt in ("json", "xml"):
             return _serialize(result, fmt)
         return "true\n" if result.askAnswer else "false\n"
-    if fmt in ("json", "xml", "csv"):
+    if fmt in ("json", "xml"):
         return _serialize(result, fmt)
     variables = [str(v) for v in result.vars or []]
     rows = [tuple(row) for row in result]
+    if fmt == "csv":
+        return csv_text(variables, rows)
     if fmt == "tsv":
         return tsv(variables, rows)
     if fmt == "md":
@@ -73,6 +77,23 @@ def _serialize(result: Result, fmt: str) -> str:
     data = result.serialize(format=fmt, encoding="utf-8")
     text = data.decode("utf-8") if isinstance(data, bytes) else str(data)
     return text if text.endswith("\n") else text + "\n"
+
+
+def csv_text(variables: list[str], rows: list[tuple[Node | None, ...]]) -> str:
+    """W3C SPARQL 1.1 CSV: plain names, IRIs and lexical forms only, CRLF line ends.
+
+    rdflib's CSV serializer ends lines with LF; the specification says CRLF.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow(["" if t is None else _csv_value(t) for t in row])
+    return buffer.getvalue()
+
+
+def _csv_value(term: Node) -> str:
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
 def tsv(variables: list[str], rows: list[tuple[Node | None, ...]]) -> str:
