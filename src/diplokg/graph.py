@@ -235,6 +235,9 @@ def run_sparql(graph: Graph, saved: SavedQuery, bindings: Mapping | None = None)
     ``InputError`` naming the query (``file:line:column`` for syntax errors)."""
     from rdflib.plugins.sparql import prepareQuery
 
+    from .sparql_compat import install
+
+    install()
     where = str(saved.path) if saved.path else saved.name
     try:
         prepared = prepareQuery(saved.text)
