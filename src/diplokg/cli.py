@@ -291,6 +291,83 @@ def stats(ctx: click.Context, fmt: str) -> None:
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    metavar="SECONDS",
+    help="Time limit per query; a query past it is killed and answered with 503.",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Row (or triple) limit per result; a cut result is marked, never silent.",
+)
+@click.option(
+    "--workers",
+    default=0,
+    type=click.IntRange(min=0),
+    help="Query worker processes (default: one per core).",
+)
+@click.option(
+    "--max-concurrent",
+    default=64,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Queries in flight at once; past it: 503 with Retry-After.",
+)
+@click.option(
+    "--max-request-bytes",
+    default=256 * 1024,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Largest request body or URL query string; past it: 413.",
+)
+@reason_option
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    max_concurrent: int,
+    max_request_bytes: int,
+    reason: bool,
+) -> None:
+    """Serve the graph read-only: SPARQL endpoint, saved queries, entity pages, query page.
+
+    /sparql speaks the SPARQL 1.1 Protocol (no Update, no SERVICE, no FROM outside the
+    dataset); /queries/NAME?param=value runs a saved query; /id/SLUG shows an entity.
+    Listens on 127.0.0.1 unless --host says otherwise. Stop with Ctrl-C.
+
+    \b
+    Example:
+        diplokg serve --port 8000 --timeout 5
+        curl 'http://127.0.0.1:8000/queries/status-on-date?date=1980-01-01' -H 'Accept: text/csv'
+    """
+    from .server import run_serve
+
+    run_serve(
+        _home(ctx),
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        reason=reason,
+        workers=workers,
+        max_concurrent=max_concurrent,
+        max_request_bytes=max_request_bytes,
+    )
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="diplokg")
