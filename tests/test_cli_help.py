@@ -19,7 +19,16 @@ COMMANDS = sorted(cli.commands)
 
 
 def test_the_command_set():
-    assert COMMANDS == ["add", "describe", "export", "queries", "query", "stats", "validate"]
+    assert COMMANDS == [
+        "add",
+        "describe",
+        "export",
+        "queries",
+        "query",
+        "serve",
+        "stats",
+        "validate",
+    ]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
