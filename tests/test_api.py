@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from _toolkit import FACTS, MINI_HOME, copy_home
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD as XSD_NS
+from rdflib import namespace as rdf_namespace
 
 from diplokg.errors import HomeError, InputError, QueryParameterError
 from diplokg.graph import INFERRED_GRAPH, KnowledgeGraph
@@ -52,7 +52,7 @@ def test_saved_query_header():
     (param,) = saved.parameters
     assert (param.name, param.type, param.default) == ("date", "xsd:date", "2000-01-01")
     assert param.description == "The day whose status is asked for."
-    assert saved.bind({}) == {"date": Literal("2000-01-01", datatype=XSD_NS.date)}
+    assert saved.bind({}) == {"date": Literal("2000-01-01", datatype=rdf_namespace.XSD.date)}
 
 
 @pytest.mark.parametrize(
@@ -67,8 +67,8 @@ def test_bad_param_declarations_are_input_errors(line):
 @pytest.mark.parametrize(
     ("ptype", "value", "expected"),
     [
-        ("xsd:gYearMonth", "1995-10", Literal("1995-10", datatype=XSD_NS.gYearMonth)),
-        ("xsd:string", 'a "quoted" }', Literal('a "quoted" }', datatype=XSD_NS.string)),
+        ("xsd:gYearMonth", "1995-10", Literal("1995-10", datatype=rdf_namespace.XSD.gYearMonth)),
+        ("xsd:string", 'a "quoted" }', Literal('a "quoted" }', datatype=rdf_namespace.XSD.string)),
         ("iri", "dk:State", URIRef("https://w3id.org/diplokg/ontology#State")),
     ],
 )

@@ -178,6 +178,9 @@ def shacl(
     """
     from pyshacl import validate
 
+    from .sparql_compat import install
+
+    install()
     data = new_graph()
     for triple in triples:
         data.add(triple)
