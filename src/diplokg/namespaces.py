@@ -7,7 +7,7 @@ endpoint; keeping them here means a renamed namespace is a one-line change.
 from __future__ import annotations
 
 from rdflib import Namespace
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, ORG, SH
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, TIME, XSD
 
 BASE = "https://w3id.org/diplokg/"
 
