@@ -73,7 +73,29 @@ def render_graph(triples: list, fmt: str) -> str:
     return graph.serialize(format="json-ld", indent=2) + "\n"
 
 
+class _ShownLiteral(Literal):
+    """A literal that is always truthy.
+
+    rdflib's SPARQL XML writer hands each literal to ``XMLGenerator.characters``, which skips
+    falsy content, so ``false``, ``0`` and ``0.0`` came out as empty ``<literal>`` elements.
+    """
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def _shown(term: Node | None) -> Node | None:
+    if isinstance(term, Literal) and not bool(term):
+        return _ShownLiteral(str(term), lang=term.language, datatype=term.datatype)
+    return term
+
+
 def _serialize(result: Result, fmt: str) -> str:
+    if fmt == "xml" and result.type == "SELECT":
+        fixed = Result("SELECT")
+        fixed.vars = result.vars
+        fixed.bindings = [{v: _shown(t) for v, t in row.items()} for row in result.bindings]
+        result = fixed
     data = result.serialize(format=fmt, encoding="utf-8")
     text = data.decode("utf-8") if isinstance(data, bytes) else str(data)
     return text if text.endswith("\n") else text + "\n"
