@@ -152,17 +152,25 @@ def negotiate(accept: str | None, offers: Iterable[tuple[str, str]]) -> str:
 
 
 def requested_format(fmt: str | None, accept: str | None, offers: Iterable[tuple[str, str]]) -> str:
-    """``?format=`` wins over ``Accept``; a format the offers do not include is an error."""
+    """``?format=`` wins over ``Accept``; a format the offers do not include is an error.
+
+    ``format`` is a short name (``json``, ``ttl``…) or media types, as some clients send it
+    (SPARQLWrapper sends ``format=application/ld+json,application/x-json+ld``).
+    """
     offers = list(offers)
-    if fmt:
-        value = fmt.strip().lower()
-        name = FORMAT_NAMES.get(value) or dict(offers).get(value.split(";")[0].strip())
-        allowed = sorted({f for _, f in offers})
-        if name not in allowed:
-            choices = ", ".join(allowed)
-            raise HTTPProblem(400, f"format {fmt!r} does not fit here (one of: {choices})")
-        return name
-    return negotiate(accept, offers)
+    if not fmt:
+        return negotiate(accept, offers)
+    allowed = sorted({f for _, f in offers})
+    value = fmt.strip().lower()
+    name = FORMAT_NAMES.get(value)
+    if name is None:
+        for media in parse_accept(value):
+            name = dict(offers).get(media) or FORMAT_NAMES.get(media)
+            if name in allowed:
+                break
+    if name not in allowed:
+        raise HTTPProblem(400, f"format {fmt!r} does not fit here (one of: {', '.join(allowed)})")
+    return name
 
 
 # --- replies (what a worker sends back) -------------------------------------------------------
