@@ -22,11 +22,14 @@ def test_the_command_set():
     assert COMMANDS == [
         "add",
         "describe",
+        "docs",
         "export",
+        "graph",
         "queries",
         "query",
         "serve",
         "stats",
+        "timeline",
         "validate",
     ]
 

@@ -71,8 +71,11 @@ def _home(ctx: click.Context) -> Home:
 
 def _load(ctx: click.Context, reason: bool = False):
     from .graph import KnowledgeGraph
+    from .progress import activity
 
-    return KnowledgeGraph.load(_home(ctx), reason=reason)
+    what = "Loading the graph" + (" and inferring (OWL RL)" if reason else "")
+    with activity(what, quiet=bool(ctx.find_root().params.get("quiet"))):
+        return KnowledgeGraph.load(_home(ctx), reason=reason)
 
 
 def _emit(text: str, output: Path | None = None) -> None:
@@ -94,8 +97,11 @@ def _emit(text: str, output: Path | None = None) -> None:
     help="Home folder (ontology/, data/, queries/). Default: $DIPLOKG_HOME, the source "
     "checkout, or the copy bundled with the package.",
 )
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No progress display (it is shown only on a terminal)."
+)
 @click.version_option(__version__, "--version", prog_name="diplokg")
-def cli(home: Path | None) -> None:
+def cli(home: Path | None, quiet: bool) -> None:
     """diplokg: a knowledge graph of diplomatic relations, with evidence for every fact.
 
     Exit codes: 0 success or conforms, 1 facts rejected (violations), 2 unreadable input or
@@ -366,6 +372,104 @@ def serve(
         max_concurrent=max_concurrent,
         max_request_bytes=max_request_bytes,
     )
+
+
+@cli.command()
+@click.option(
+    "--between",
+    nargs=2,
+    metavar="A B",
+    help="The two parties (IRI, prefixed name or label). Default: the relationship of the "
+    "saved query timeline.",
+)
+@click.option(
+    "--data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the rows the picture is drawn from, as JSON.",
+)
+@output_option
+@click.pass_context
+def timeline(
+    ctx: click.Context, between: tuple[str, str] | None, data: Path | None, output: Path | None
+) -> None:
+    """Draw the history of a bilateral relationship (.svg or .png; SVG to standard output).
+
+    Status phases are coloured bands; dated events are markers in lanes (status changes,
+    visits each way, agreements, meetings and statements, other); a year or month is drawn
+    as a bar that wide; events without a date are listed under the axis, never placed on it.
+
+    \b
+    Examples:
+        diplokg timeline -o timeline.svg
+        diplokg timeline --between Laos "South Korea" -o timeline.png --data timeline.json
+    """
+    from .timeline import build_timeline, check_suffix, render_timeline, write_timeline
+
+    if output is not None:
+        check_suffix(output)
+        write_timeline(_load(ctx), output, between or None, data)
+        return
+    built = build_timeline(_load(ctx), between or None)
+    if data is not None:
+        _emit(built.to_json(), data)
+    _emit(render_timeline(built, ".svg").decode("utf-8"))
+
+
+@cli.command("graph")
+@click.argument("term")
+@click.option(
+    "--depth", type=click.IntRange(1, 4), default=1, show_default=True, help="Links to follow."
+)
+@click.option("--evidence", is_flag=True, help="Also show evidence nodes and source documents.")
+@output_option
+@click.pass_context
+def graph_command(
+    ctx: click.Context, term: str, depth: int, evidence: bool, output: Path | None
+) -> None:
+    """Draw the neighbourhood of TERM (.svg, .png or .dot; DOT to standard output).
+
+    TERM is found as by `diplokg describe`. Nodes are styled by kind (polity, person, event,
+    place, agreement, …), edges carry the property's label. .svg and .png need Graphviz's
+    `dot` program; .dot does not.
+
+    \b
+    Examples:
+        diplokg graph dkid:restoration-1995 -o restoration.svg
+        diplokg graph "South Korea" --depth 2 -o south-korea.dot
+    """
+    from .diagram import check_suffix, neighbourhood_diagram
+
+    suffix = ".dot" if output is None else check_suffix(output)
+    picture = neighbourhood_diagram(_load(ctx), term, depth, evidence, suffix)
+    if output is None:
+        click.echo(picture.decode("utf-8"), nl=False)
+    else:
+        from .rdfio import atomic_write
+
+        atomic_write(output, picture)
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write index.html into (created if missing).",
+)
+@click.pass_context
+def docs(ctx: click.Context, folder: Path) -> None:
+    """Write HTML documentation of the ontology, with the SHACL shapes for each term.
+
+    \b
+    Example:
+        diplokg docs -o site/ontology
+    """
+    from .ontodocs import write_docs
+
+    home = _home(ctx)
+    click.echo(write_docs(home.ontology_file, home.shapes_file, folder))
 
 
 def main() -> None:
