@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import struct
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -13,9 +12,6 @@ from click.testing import CliRunner
 from diplokg.cli import cli
 from diplokg.diagram import model_diagram, neighbourhood, render
 from diplokg.graph import ONTOLOGY_GRAPH, KnowledgeGraph
-
-pytest.importorskip("graphviz")
-needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 
 ROOT = Path(__file__).parents[1]
 SVG = "{http://www.w3.org/2000/svg}"
@@ -62,7 +58,6 @@ def test_dot_output_needs_no_dot_program(tmp_path, monkeypatch):
     assert run("graph", "dkid:laos").output.startswith("digraph neighbourhood {")
 
 
-@needs_dot
 def test_svg_and_png(tmp_path):
     svg, png = tmp_path / "n.svg", tmp_path / "n.png"
     assert run("graph", "dkid:restoration-1995", "-o", str(svg)).exit_code == 0

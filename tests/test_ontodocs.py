@@ -57,7 +57,6 @@ def test_labels_comments_alignments_and_cameo(page):
     assert 'href="#Event"' in page
 
 
-@pytest.mark.skipif(not SHAPES.is_file(), reason="ontology/shapes.ttl not written yet")
 def test_shapes_of_the_real_shapes_file(page):
     shapes = parse_turtle(SHAPES)
     by_class, by_property = shape_notes(shapes)
