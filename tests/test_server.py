@@ -347,6 +347,8 @@ def test_service_description(server):
     assert (service, URIRef(SD + "endpoint"), service) in graph
     assert (service, URIRef(SD + "supportedLanguage"), URIRef(SD + "SPARQL11Query")) in graph
     assert (None, URIRef(SD + "name"), GRAPH["ontology"]) in graph
+    browser = http(server.sparql, headers={"Accept": "text/html,*/*;q=0.8"})
+    assert browser.headers["content-type"].startswith("text/html")  # the query page
 
 
 def test_get_post_form_and_post_query_give_the_same_bytes(server):

@@ -579,7 +579,7 @@ def entity_html(graph: Graph, iri: URIRef) -> str:
     if description.incoming:
         parts.append("<section><h2>Mentioned in</h2>")
         for predicate in sorted(description.incoming, key=term_sort_key):
-            parts.append(f'<h3>as {term_html(graph, predicate)} of</h3><ul class="incoming">')
+            parts.append(f'<h3>{term_html(graph, predicate)} → this</h3><ul class="incoming">')
             for subject in description.incoming[predicate]:
                 quotes = _quotes_html(graph, subject, description)
                 parts.append(f"<li>{term_html(graph, subject)}{quotes}</li>")
@@ -618,7 +618,7 @@ def page(title: str, body: str, script: str | None = None) -> str:
         '<link rel="stylesheet" href="/assets/style.css"></head><body>'
         '<header><a class="brand" href="/">diplokg</a> '
         '<nav><a href="/">Query</a> <a href="/queries">Saved queries</a> '
-        '<a href="/sparql">Service description</a></nav></header>'
+        '<a href="/sparql?format=ttl">Service description</a></nav></header>'
         f"<main>{body}</main>{tail}</body></html>\n"
     )
 
@@ -876,6 +876,13 @@ def create_app(state: State, config: ServeConfig, pool: Any):
         if query is None or not query.strip():
             if request.method == "POST" or query is not None:
                 raise HTTPProblem(400, "no query given (query= parameter or request body)")
+            wanted = requested_format(
+                params.get("format"),
+                request.headers.get("accept"),
+                (("text/turtle", "ttl"), ("text/html", "html")),
+            )
+            if wanted == "html":  # a browser: the query page is the human description
+                return Response(index_page, media_type=MEDIA_TYPES["html"], headers=HTML_HEADERS)
             endpoint = str(request.url.replace(query="", fragment=""))
             if endpoint not in descriptions:
                 descriptions[endpoint] = service_description(endpoint, state).encode("utf-8")

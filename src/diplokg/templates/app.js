@@ -29,6 +29,25 @@
     summary.textContent = example.summary || "";
   });
 
+  const PREFIXES = [
+    ["dk:", "https://w3id.org/diplokg/ontology#"],
+    ["rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"],
+    ["rdfs:", "http://www.w3.org/2000/01/rdf-schema#"],
+    ["xsd:", "http://www.w3.org/2001/XMLSchema#"],
+    ["owl:", "http://www.w3.org/2002/07/owl#"],
+    ["oa:", "http://www.w3.org/ns/oa#"],
+    ["prov:", "http://www.w3.org/ns/prov#"],
+    ["dcterms:", "http://purl.org/dc/terms/"],
+    ["skos:", "http://www.w3.org/2004/02/skos/core#"],
+  ];
+
+  function shorten(iri) {
+    for (const [prefix, base] of PREFIXES) {
+      if (iri.indexOf(base) === 0) return prefix + iri.slice(base.length);
+    }
+    return iri;
+  }
+
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
@@ -43,12 +62,12 @@
         return el("a", { href: "/id/" + term.value.slice(ID_BASE.length), title: term.value },
                   "dkid:" + term.value.slice(ID_BASE.length));
       }
-      return el("code", { title: term.value }, term.value);
+      return el("code", { title: term.value }, shorten(term.value));
     }
     if (term.type === "bnode") return el("code", {}, "_:" + term.value);
     const span = el("span", { class: "literal" }, term.value);
     const tag = term["xml:lang"] ? "@" + term["xml:lang"] :
-      (term.datatype ? term.datatype.replace("http://www.w3.org/2001/XMLSchema#", "xsd:") : "");
+      (term.datatype ? shorten(term.datatype) : "");
     if (!tag) return span;
     const wrap = el("span");
     wrap.appendChild(span);
