@@ -105,7 +105,6 @@ def _parse_each_sparql_text_once() -> Iterator[None]:
         processor.SPARQLProcessor.query = original
 
 
-
 @pytest.fixture(scope="session")
 def _shapes() -> Graph:
     return Graph().parse(SHAPES_FILE)
@@ -183,7 +182,8 @@ def test_unknown_terms_are_still_rejected_after_owl_rl(base: Graph, shapes: Grap
     """OWL RL closure must not "declare" a misspelt term (e.g. by typing it rdf:Property)."""
     import owlrl
 
-    paths = [EXAMPLES / "vocabulary" / f"invalid-unknown-{kind}.ttl" for kind in ("property", "class")]
+    folder = EXAMPLES / "vocabulary"
+    paths = [folder / "invalid-unknown-property.ttl", folder / "invalid-unknown-class.ttl"]
     for path in paths:
         base.parse(path)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(base)
@@ -256,6 +256,17 @@ def test_every_class_used_in_data_has_a_shape(shapes: Graph) -> None:
         assert supers & targeted, f"no shape targets {used} or a superclass of it"
 
 
+def test_every_ontology_class_needs_a_label(shapes: Graph) -> None:
+    """The label shape targets a few root classes; every class but the evidence is under one."""
+    ontology = Graph().parse(ONTOLOGY_FILE)
+    label_shape = URIRef(DKSH + "LabelShape")
+    roots = set(shapes.objects(label_shape, SH.targetClass))
+    generated = {URIRef(DK + "Evidence")}
+    for cls in set(ontology.subjects(RDF.type, OWL.Class)) - generated:
+        if isinstance(cls, URIRef):
+            assert set(ontology.transitive_objects(cls, RDFS.subClassOf)) & roots, cls
+
+
 def test_participant_roles_are_all_listed(shapes: Graph) -> None:
     """SHACL paths do not follow rdfs:subPropertyOf, so the shapes list the roles."""
     ontology = Graph().parse(ONTOLOGY_FILE)
@@ -272,14 +283,10 @@ def test_participant_roles_are_all_listed(shapes: Graph) -> None:
 
 def test_shapes_use_no_undeclared_dk_terms(shapes: Graph) -> None:
     ontology = Graph().parse(ONTOLOGY_FILE)
-    declared = {
-        s
-        for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
-        for s in ontology.subjects(RDF.type, kind)
-    } | set(ontology.subjects(RDF.type, URIRef(DK + "RelationshipStatus"))) | set(
-        ontology.subjects(RDF.type, URIRef(DK + "AgreementStatus"))
-    )
-    used = {t for triple in shapes for t in triple if isinstance(t, URIRef) and str(t).startswith(DK)}
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+    statuses = (URIRef(DK + "RelationshipStatus"), URIRef(DK + "AgreementStatus"))
+    declared = {s for kind in kinds + statuses for s in ontology.subjects(RDF.type, kind)}
+    used = {t for triple in shapes for t in triple if isinstance(t, URIRef) and t.startswith(DK)}
     assert used <= declared, used - declared
     queries = " ".join(str(q) for q in shapes.objects(None, SH.select))
     in_queries = {URIRef(DK + name) for name in re.findall(r"\bdk:(\w+)", queries)}
