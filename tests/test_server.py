@@ -335,6 +335,7 @@ def test_binds_loopback_by_default(server):
             if state == "0A" and int(port, 16) == server.port:  # 0A = LISTEN
                 listening.add(address)
     assert listening == {"0100007F"}  # 127.0.0.1, nothing else
+    assert "sandbox on" in server.log.read_text()  # the audit hook is in the serving process
 
 
 def test_service_description(server):

@@ -1003,7 +1003,8 @@ def run_serve(
     print(
         f"diplokg: serving {home.root} at http://{shown}:{port}/ — {len(_STATE.union)} triples,"
         f" {len(_STATE.saved)} saved queries, {config.worker_count} query workers, time limit"
-        f" {timeout:g} s, row limit {max_rows}, at most {max_concurrent} queries in flight",
+        f" {timeout:g} s, row limit {max_rows}, at most {max_concurrent} queries in flight,"
+        f" sandbox {'on' if sandbox else 'off'}",
         file=sys.stderr,
         flush=True,
     )
