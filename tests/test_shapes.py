@@ -9,13 +9,14 @@ as the toolkit validates data files.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH
+
+from diplokg import sparql_compat
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -74,35 +75,13 @@ def validate(data: Graph, shapes: Graph) -> tuple[bool, list[tuple[URIRef, str]]
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _parse_each_sparql_text_once() -> Iterator[None]:
-    """Memoise rdflib's parse-and-translate of SPARQL text while these tests run.
+def _parse_each_sparql_text_once() -> None:
+    """Validate the way diplokg does: with its parse-once cache for SHACL-SPARQL text.
 
-    pyshacl passes the text of a SPARQL constraint to rdflib once per focus node, and rdflib
-    parses it every time (10-50 ms a query, most of a validation's cost). A translated query is
-    what ``prepareQuery`` returns and is meant to be evaluated many times, so caching it by
-    (text, namespaces, base) changes no result, only the time; the patch is undone after the
-    module.
+    pyshacl hands rdflib the text of a SPARQL constraint once per focus node; the cache in
+    ``diplokg.sparql_compat`` changes no result, only the time (see its docstring).
     """
-    from rdflib.plugins.sparql import processor
-
-    original = processor.SPARQLProcessor.query
-    cache: dict[tuple, object] = {}
-
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
-        if isinstance(strOrQuery, str):
-            key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
-            if key not in cache:
-                cache[key] = processor.translateQuery(
-                    processor.parseQuery(strOrQuery), base, initNs
-                )
-            strOrQuery = cache[key]
-        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
-
-    processor.SPARQLProcessor.query = query
-    try:
-        yield
-    finally:
-        processor.SPARQLProcessor.query = original
+    sparql_compat.install()
 
 
 @pytest.fixture(scope="session")
