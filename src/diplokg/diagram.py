@@ -230,7 +230,7 @@ def render(dot: Digraph, suffix: str) -> bytes:
     if shutil.which("dot") is None:
         raise InputError(
             "the Graphviz program 'dot' is needed to write .svg or .png (Debian: apt-get "
-            "install graphviz; or run .ci/install-picture-deps); .dot output works without it"
+            "install graphviz; or run .ci/install-system-deps); .dot output works without it"
         )
     data = dot.pipe(format=suffix[1:])
     if suffix == ".svg":
