@@ -126,6 +126,20 @@ class KnowledgeGraph:
         """Triples of the ``data/`` files only."""
         return {t for name in self.data_graph_names() for t in self.dataset.graph(name)}
 
+    def parse_facts(self, path: Path, text: str | None = None) -> Graph:
+        """Parse a new fact file strictly (see ``rdfio.parse_turtle``) and refuse ``dk:``
+        terms the ontology does not declare and SHACL terms (facts are never shapes)."""
+        from .rdfio import undeclared_terms
+
+        if text is None:
+            text = read_text(path)
+        parsed = parse_turtle(path, text)
+        declared = set(self.dataset.graph(ONTOLOGY_GRAPH).subjects())
+        problems = undeclared_terms(parsed, declared, text, path)
+        if problems:
+            raise InputError("\n".join(problems))
+        return parsed
+
     def union(self) -> Graph:
         """A plain graph holding every triple of every named graph (prefixes bound)."""
         graph = new_graph()

@@ -3,7 +3,9 @@
 Why: two ``diplokg add`` runs that read, merge and write the same file would lose one
 another's facts. The lock is ``data/.diplokg.lock``, created with ``O_CREAT | O_EXCL`` (atomic
 on local file systems) and holding the owner's PID, so a lock left by a crashed process can be
-recognised (its PID is gone) and removed.
+recognised (its PID is gone) and removed. Whoever takes the lock also removes the temp files
+(``.NAME.*.tmp``) that a killed writer left in the folder: with the lock held, no live
+process owns them.
 """
 
 from __future__ import annotations
@@ -66,6 +68,9 @@ class DataLock:
                 handle.flush()
                 os.fsync(handle.fileno())
             self._held = True
+            from .rdfio import clean_temp_files
+
+            clean_temp_files(self.path.parent)  # left by a writer that was killed
             return
 
     def _remove_if_stale(self) -> None:

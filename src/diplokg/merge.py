@@ -5,8 +5,9 @@ block at the end of the target file, so the authors' comments and layout are kep
 new text is parsed again and must be isomorphic to old + added before it replaces the file
 (temp file, fsync, rename, fsync folder). Everything from reading the current data to the
 rename happens under ``data/.diplokg.lock``, so concurrent adds queue up instead of
-overwriting each other. Triples already anywhere in ``data/`` are counted as duplicates and
-not written again.
+overwriting each other. The file being replaced is first copied to
+``data/.backup/<file>.<UTC timestamp>`` (the newest 20 per file are kept). Triples already
+anywhere in ``data/`` are counted as duplicates and not written again.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rdflib.compare import isomorphic
 from .errors import InputError, ViolationsError
 from .locking import DataLock
 from .paths import Home
-from .rdfio import Triple, atomic_write, new_graph, parse_turtle, read_text, to_turtle
+from .rdfio import BACKUP_DIR, Triple, atomic_write, new_graph, parse_turtle, read_text, to_turtle
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,11 @@ def add_file(
     from .validation import validate_triples
 
     text = read_text(source)
-    new = parse_turtle(source, text)
+    parse_turtle(source, text)  # fail fast on unreadable input, before taking the lock
     target = target_path(home, source, into)
     with DataLock(home.lock_file):
         kg = KnowledgeGraph.load(home)
+        new = kg.parse_facts(source, text)
         new_triples = set(new)
         report = validate_triples(kg, new_triples, [(source, text)], reason=reason)
         if not report.conforms:
@@ -114,4 +116,4 @@ def write_merged(target: Path, added: list[Triple], source: Path) -> None:
     check = parse_turtle(target, text)
     if not isomorphic(check, expected):
         raise InputError(f"{target}: merged text does not re-parse to old + new facts; not written")
-    atomic_write(target, text.encode("utf-8"))
+    atomic_write(target, text.encode("utf-8"), backup_dir=target.parent / BACKUP_DIR)

@@ -12,17 +12,41 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import rdflib
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import SH, XSD
 from rdflib.term import Node
 
 from .errors import InputError
-from .namespaces import PREFIXES
+from .namespaces import DK, PREFIXES
+
+# Keep every literal exactly as written: rdflib's default normalisation rewrites lexical
+# forms on parse ("2025-01-01Z"^^xsd:date loses its time zone).
+rdflib.NORMALIZE_LITERALS = False
+
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+"""Default size cap for any RDF file we read; ``DIPLOKG_MAX_INPUT_BYTES`` overrides it."""
+MAX_NESTING = 64
+"""Deepest ``[ ... ]`` / ``( ... )`` nesting accepted in Turtle (rdflib recurses per level)."""
+INPUT_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig"}
+"""Suffixes of fact files we read; anything else is read as Turtle."""
+REFUSED_FORMATS = {
+    ".rdf": "RDF/XML",
+    ".owl": "RDF/XML",
+    ".xml": "RDF/XML",
+    ".jsonld": "JSON-LD",
+    ".json": "JSON-LD",
+}
+# Where relative IRIs would resolve: never a real place, so we can find and refuse them.
+_RELATIVE_BASE = "file:///diplokg-relative-iri/"
+_BAD_IRI_CHAR = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 Triple = tuple[Node, Node, Node]
 
@@ -87,8 +111,27 @@ def position(text: str, index: int) -> tuple[int, int]:
     return line, column
 
 
+def max_input_bytes() -> int:
+    """The size cap in force (``DIPLOKG_MAX_INPUT_BYTES``, else ``MAX_INPUT_BYTES``)."""
+    value = os.environ.get("DIPLOKG_MAX_INPUT_BYTES", "")
+    return int(value) if value.isdigit() and int(value) > 0 else MAX_INPUT_BYTES
+
+
 def read_text(path: Path) -> str:
-    """Read a UTF-8 file; a missing file or bad bytes become an ``InputError`` with position."""
+    """Read a UTF-8 file; a missing file or bad bytes become an ``InputError`` with position.
+
+    Files over ``max_input_bytes()`` are refused before they are read.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    cap = max_input_bytes()
+    if size > cap:
+        raise InputError(
+            f"{path}:1:1: file is {size} bytes, over the input size cap of {cap} bytes "
+            "(set DIPLOKG_MAX_INPUT_BYTES to raise it)"
+        )
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -105,27 +148,156 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path}:{line}:{column}: not valid UTF-8 ({exc.reason})") from None
 
 
-def parse_turtle(path: Path, text: str | None = None) -> Graph:
-    """Parse one Turtle file strictly; every problem is an ``InputError`` naming the file.
+def input_format(path: Path) -> str:
+    """The rdflib format for a fact file's suffix; RDF/XML and JSON-LD are refused."""
+    suffix = path.suffix.lower()
+    refused = REFUSED_FORMATS.get(suffix)
+    if refused:
+        raise InputError(
+            f"{path}:1:1: {refused} input is refused: give facts as Turtle (.ttl), "
+            "N-Triples (.nt) or TriG (.trig)"
+        )
+    return INPUT_FORMATS.get(suffix, "turtle")
 
+
+def parse_turtle(path: Path, text: str | None = None, fmt: str | None = None) -> Graph:
+    """Parse one Turtle (or N-Triples/TriG, by suffix) file strictly.
+
+    Every problem is an ``InputError`` reading ``file:line:column: reason``: syntax errors
+    (whatever rdflib raises), nesting deeper than ``MAX_NESTING``, relative IRIs, IRIs with
+    illegal characters, literals or blank nodes as subject or predicate, ill-typed literals.
     ``text`` may be given when the caller already read the file (it is then not re-read).
+    TriG named graphs are merged into one graph.
     """
+    fmt = fmt or input_format(path)
     if text is None:
         text = read_text(path)
+    check_nesting(path, text)
     graph = new_graph()
+    target: Graph = graph
+    if fmt == "trig":
+        target = rdflib.Dataset()
     try:
         with quiet_rdflib():
-            graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+            target.parse(data=text, format=fmt, publicID=_RELATIVE_BASE)
     except SyntaxError as exc:  # rdflib's BadSyntax
         raise InputError(_syntax_message(path, text, exc)) from None
-    except (IndexError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+    except RecursionError:
+        raise InputError(f"{path}:1:1: nesting too deep to parse") from None
+    except IndexError:
+        line, column = position(text, len(text.rstrip()))
+        raise InputError(
+            f"{path}:{line}:{column}: unexpected end of file (a statement lacks its final '.')"
+        ) from None
+    except (ValueError, TypeError, KeyError, AttributeError, UnicodeError) as exc:
         reason = str(exc) or type(exc).__name__
-        raise InputError(f"{path}: cannot parse Turtle: {reason}") from None
-    problems = ill_typed_literals(graph, text, path)
+        line, column = _guess_position(text, reason)
+        raise InputError(f"{path}:{line}:{column}: cannot parse: {reason}") from None
+    if target is not graph:
+        for s, p, o, _ in target.quads((None, None, None, None)):
+            graph.add((s, p, o))
+    problems = lint_terms(graph, text, path) + ill_typed_literals(graph, text, path)
     if problems:
         raise InputError("\n".join(problems))
     bind_prefixes(graph)
     return graph
+
+
+_LANG_IN_REASON = re.compile(r"'([^']*)' is not a valid language tag")
+
+
+def _guess_position(text: str, reason: str) -> tuple[int, int]:
+    """Where a parser error without a position most likely is (the bad tag), else 1:1."""
+    match = _LANG_IN_REASON.search(reason)
+    if match:
+        at = text.find("@" + match.group(1))
+        if at >= 0:
+            return position(text, at)
+    return 1, 1
+
+
+def check_nesting(path: Path, text: str) -> None:
+    """Refuse ``[``/``(`` nesting deeper than ``MAX_NESTING`` (before rdflib recurses)."""
+    depth = 0
+    masked = mask_text(text)
+    for index, char in enumerate(masked):
+        if char in "[(":
+            depth += 1
+            if depth > MAX_NESTING:
+                line, column = position(text, index)
+                raise InputError(
+                    f"{path}:{line}:{column}: nesting deeper than {MAX_NESTING} levels refused"
+                )
+        elif char in "])":
+            depth = max(0, depth - 1)
+
+
+def _locate_term(text: str, term: Node) -> tuple[int, int]:
+    candidates = [f"<{term}>"]
+    if isinstance(term, URIRef) and str(term).startswith(_RELATIVE_BASE):
+        candidates.insert(0, f"<{str(term)[len(_RELATIVE_BASE) :]}>")
+    if isinstance(term, URIRef):
+        candidates += spellings(text, term)[1:]
+    if isinstance(term, Literal):
+        candidates += [f'"{term}"', f"'{term}'", str(term)]
+    for candidate in candidates:
+        at = text.find(candidate)
+        if at >= 0:
+            return position(text, at)
+    return 1, 1
+
+
+def lint_terms(graph: Graph, text: str, path: Path) -> list[str]:
+    """``file:line:column: reason`` for each term rdflib accepted but we do not."""
+    found: dict[tuple[int, int, str], None] = {}
+
+    def report(term: Node, reason: str) -> None:
+        line, column = _locate_term(text, term)
+        found[(line, column, f"{path}:{line}:{column}: {reason}")] = None
+
+    checked: set[Node] = set()
+    for triple in graph:
+        subject, predicate, _ = triple
+        if isinstance(subject, Literal):
+            report(subject, f"a literal cannot be a subject: {term_text(subject)}")
+        if not isinstance(predicate, URIRef):
+            report(predicate, f"a predicate must be an IRI, not {term_text(predicate)}")
+        for term in triple:
+            if term in checked or not isinstance(term, URIRef):
+                continue
+            checked.add(term)
+            value = str(term)
+            if value.startswith(_RELATIVE_BASE):
+                relative = value[len(_RELATIVE_BASE) :]
+                report(term, f"relative IRI <{relative}> refused: write the full IRI")
+            elif _BAD_IRI_CHAR.search(value):
+                bad = _BAD_IRI_CHAR.search(value).group(0)
+                report(term, f"IRI <{value}> contains the illegal character {bad!r}")
+    return [message for *_, message in sorted(found)]
+
+
+def undeclared_terms(graph: Graph, declared: set[Node], text: str, path: Path) -> list[str]:
+    """Uses of ``dk:`` terms the ontology does not declare, and SHACL terms in facts."""
+    found: dict[tuple[int, int, str], None] = {}
+    seen: set[Node] = set()
+    for triple in graph:
+        for term in triple:
+            if term in seen or not isinstance(term, URIRef):
+                continue
+            seen.add(term)
+            value = str(term)
+            reason = None
+            if value.startswith(str(DK)) and term not in declared:
+                reason = f"{shorten(term)} is not a term of the dk: ontology"
+            elif value.startswith(str(SH)):
+                reason = (
+                    f"{shorten(term)}: fact files may not contain SHACL terms "
+                    "(shapes live in ontology/shapes.ttl)"
+                )
+            if reason:
+                line, column = _locate_term(text, term)
+                found[(line, column, f"{path}:{line}:{column}: {reason}")] = None
+    return [message for *_, message in sorted(found)]
 
 
 def _syntax_message(path: Path, text: str, exc: SyntaxError) -> str:
@@ -304,11 +476,52 @@ def to_ntriples(triples: Iterable[Triple], graph: URIRef | None = None) -> str:
     )
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+BACKUP_DIR = ".backup"
+"""Folder (inside the written file's folder) that holds backups of replaced data files."""
+BACKUPS_KEPT = 20
+"""How many backups of one data file ``data/.backup/`` keeps (oldest removed first)."""
+
+
+def backup(path: Path, backup_dir: Path) -> Path | None:
+    """Copy ``path`` to ``backup_dir/<name>.<UTC timestamp>`` (fsynced); keep the newest
+    ``BACKUPS_KEPT`` per file. Returns the copy, or None when ``path`` does not exist."""
+    if not path.exists():
+        return None
+    backup_dir.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time_ns() % 10**9:09d}Z"
+    copy = backup_dir / f"{path.name}.{stamp}"
+    shutil.copyfile(path, copy)
+    with open(copy, "rb") as handle:
+        os.fsync(handle.fileno())
+    fsync_dir(backup_dir)
+    old = sorted(backup_dir.glob(f"{glob_escape(path.name)}.*Z"))
+    for stale in old[:-BACKUPS_KEPT]:
+        stale.unlink(missing_ok=True)
+    return copy
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def clean_temp_files(folder: Path) -> list[Path]:
+    """Remove temp files ``atomic_write`` left in ``folder`` when its process was killed.
+
+    Only call while holding the folder's lock: then no live writer owns such a file.
+    """
+    removed = []
+    for leftover in folder.glob(".*.tmp"):
+        leftover.unlink(missing_ok=True)
+        removed.append(leftover)
+    return removed
+
+
+def atomic_write(path: Path, data: bytes, backup_dir: Path | None = None) -> None:
     """Replace ``path`` with ``data`` so readers see the old or the new file, never half.
 
     Temp file in the same folder (so the rename cannot cross file systems), fsync, rename,
-    fsync the folder so the rename itself survives a crash.
+    fsync the folder so the rename itself survives a crash. With ``backup_dir``, the old
+    file is first copied there (see ``backup``).
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -328,6 +541,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
+        if backup_dir is not None:
+            backup(path, backup_dir)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -310,7 +310,7 @@ def validate_new(
     new_files = [(path, read_text(path)) for path in paths]
     new_triples: set[Triple] = set()
     for path, text in new_files:
-        new_triples |= set(parse_turtle(path, text))
+        new_triples |= set(kg.parse_facts(path, text))
     return validate_triples(kg, new_triples, new_files, reason=reason)
 
 
