@@ -24,6 +24,13 @@ class DiplokgGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except PermissionError as exc:
+            from .sandbox import SandboxViolation
+
+            if not isinstance(exc, SandboxViolation):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(int(ExitCode.USAGE))
         except DiplokgError as exc:
             report = getattr(exc, "report", None)
             if isinstance(exc, ViolationsError) and report is not None:
@@ -78,6 +85,21 @@ def _load(ctx: click.Context, reason: bool = False):
         return KnowledgeGraph.load(_home(ctx), reason=reason)
 
 
+def guard(
+    ctx: click.Context, read: tuple[Path | None, ...] = (), write: tuple[Path | None, ...] = ()
+) -> None:
+    """Lock this process in (see ``sandbox``): no network, no programs, files only in the
+    home, the given input files and the output folders. Not inside pytest (the hook cannot
+    be removed); the tests run the command in a subprocess to check it."""
+    from .sandbox import in_pytest, install
+
+    if in_pytest():
+        return
+    readable = [Path(p).resolve() for p in read if p is not None]
+    writable = [Path(p).resolve() for p in write if p is not None]
+    install(_home(ctx).root, readable, writable, who=f"diplokg {ctx.info_name}")
+
+
 def _emit(text: str, output: Path | None = None) -> None:
     if output is None:
         click.echo(text, nl=False)
@@ -104,8 +126,8 @@ def _emit(text: str, output: Path | None = None) -> None:
 def cli(home: Path | None, quiet: bool) -> None:
     """diplokg: a knowledge graph of diplomatic relations, with evidence for every fact.
 
-    Exit codes: 0 success or conforms, 1 facts rejected (violations), 2 unreadable input or
-    usage error.
+    Exit codes: 0 success or conforms, 1 facts rejected (violations), 2 unreadable input,
+    usage error, refused query or a limit hit (query --timeout, inference caps).
 
     \b
     Example:
@@ -151,6 +173,14 @@ def queries(ctx: click.Context) -> None:
 @click.option(
     "--show", is_flag=True, help="Print the query with its values bound (VALUES block); do not run."
 )
+@click.option(
+    "--timeout",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Time limit for running the query (0: none); past it the query is stopped, exit 2.",
+)
 @reason_option
 @click.pass_context
 def query(
@@ -159,6 +189,7 @@ def query(
     params: tuple[str, ...],
     fmt: str | None,
     show: bool,
+    timeout: float,
     reason: bool,
 ) -> None:
     """Run a saved query NAME (see `diplokg queries`), a .rq file, or SPARQL text.
@@ -176,13 +207,27 @@ def query(
     from .queries import parse_assignments, resolve_query
     from .results import render
 
+    guard(ctx, read=(Path(name),) if name.endswith(".rq") else ())
     values = parse_assignments(params)
     saved = resolve_query(_home(ctx), name)
     if show:
         click.echo(saved.portable_text(values), nl=False)
         return
-    result = _load(ctx, reason).query(saved, values)
-    click.echo(render(result, fmt), nl=False)
+    kg = _load(ctx, reason)
+    click.echo(run_limited(lambda: render(kg.query(saved, values), fmt), timeout), nl=False)
+
+
+def run_limited(func: Callable[[], str], timeout: float) -> str:
+    """``func()`` in a child process killed after ``timeout`` s (0: in this process)."""
+    if not timeout:
+        return func()
+    from .errors import TimeLimitError
+    from .workers import TimeLimitExceeded, call_with_time_limit
+
+    try:
+        return call_with_time_limit(func, timeout)
+    except TimeLimitExceeded:
+        raise TimeLimitError(f"query exceeded the time limit of {timeout:g} s") from None
 
 
 @cli.command()
@@ -205,6 +250,7 @@ def export(ctx: click.Context, fmt: str, output: Path | None, reason: bool) -> N
         diplokg export -o diplokg.ttl
         diplokg export -f trig --reason -o diplokg-inferred.trig
     """
+    guard(ctx, write=(output.parent if output is not None else None,))
     _emit(_load(ctx, reason).export(fmt), output)
 
 
@@ -234,6 +280,7 @@ def validate(
     """
     if bool(paths) == whole:
         raise click.UsageError("give fact files to validate, or --all (not both)")
+    guard(ctx, read=paths)
     report = _load(ctx).validate(paths, reason=reason)
     click.echo(report.render(fmt), nl=False)
     if not report.conforms:
@@ -263,6 +310,7 @@ def add(ctx: click.Context, path: Path, into: str | None, reason: bool) -> None:
     """
     from .merge import add_file
 
+    guard(ctx, read=(path,), write=(_home(ctx).data_dir,))
     result = add_file(_home(ctx), path, into=into, reason=reason)
     click.echo(result.summary())
 

@@ -6,7 +6,11 @@ codes in exactly one place (``cli.main``). The contract, for scripts and CI:
 * 0 — success, or the facts conform;
 * 1 — facts rejected: SHACL violations (``ViolationsError``);
 * 2 — unreadable input or usage error: a missing or malformed file, an unknown query, term or
-  parameter, an ill-typed parameter value, a lock that cannot be taken.
+  parameter, an ill-typed parameter value, a lock that cannot be taken, a refused query
+  (``SERVICE``, ``FROM``, Update), and a limit hit: a query past ``--timeout``
+  (``TimeLimitError``), OWL RL inference past its triple or time cap (``InferenceLimitError``).
+  A limit is neither a violation nor, strictly, bad input, but the contract has no other code
+  and the message says which limit was hit.
 """
 
 from __future__ import annotations
@@ -53,6 +57,22 @@ class UnknownTermError(DiplokgError):
 
 class FormatError(DiplokgError):
     """An output format that does not fit the query form (e.g. Turtle for a SELECT)."""
+
+
+class QueryRefusedError(InputError):
+    """A query that would reach outside the graph (``SERVICE``, ``FROM``, ``LOAD``, Update)."""
+
+
+class TimeLimitError(DiplokgError):
+    """A query ran past its time limit and was stopped (its process was killed)."""
+
+
+class InferenceLimitError(DiplokgError):
+    """OWL RL inference grew past its triple cap or ran past its time limit."""
+
+
+class SandboxError(DiplokgError):
+    """The process guard refused a file open, a connection or a program start."""
 
 
 class LockError(DiplokgError):

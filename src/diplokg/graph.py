@@ -17,7 +17,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.query import Result
 
-from .errors import FormatError, InputError
+from .errors import FormatError, InputError, QueryRefusedError
 from .namespaces import GRAPH, PREFIXES
 from .paths import Home, resolve_home
 from .queries import SavedQuery, list_saved, resolve_query, variable_bindings
@@ -250,20 +250,31 @@ def run_sparql(graph: Graph, saved: SavedQuery, bindings: Mapping | None = None)
     from rdflib.plugins.sparql import prepareQuery
 
     from .sparql_compat import install
+    from .sparql_safety import install as no_graph_loading
+    from .sparql_safety import refusal, update_refusal
 
     install()
+    no_graph_loading()
     where = str(saved.path) if saved.path else saved.name
+    shift = len(PREFIXES) if saved.path is None and saved.name == "<query>" else 0
     try:
         prepared = prepareQuery(saved.text)
     except Exception as exc:  # pyparsing.ParseException and rdflib's own errors
+        refused = update_refusal(saved.text, where="diplokg query")
+        if refused is not None:
+            raise QueryRefusedError(f"{where}:1:1: {refused[1]}") from None
         line = getattr(exc, "lineno", None)
         column = getattr(exc, "col", None)
         reason = getattr(exc, "msg", None) or str(exc)
         if isinstance(line, int) and isinstance(column, int):
-            if saved.path is None and saved.name == "<query>":
-                line -= len(PREFIXES)
-            raise InputError(f"{where}:{line}:{column}: SPARQL syntax error: {reason}") from None
-        raise InputError(f"{where}: SPARQL error: {reason}") from None
+            raise InputError(
+                f"{where}:{line - shift}:{column}: SPARQL syntax error: {reason}"
+            ) from None
+        line, column = _prefix_position(saved.text, reason)
+        raise InputError(f"{where}:{line - shift}:{column}: SPARQL error: {reason}") from None
+    message = refusal(prepared, graph_names(graph), where="diplokg query")
+    if message is not None:
+        raise QueryRefusedError(f"{where}: {message}")
     try:
         result = graph.query(prepared, initBindings=dict(bindings or {}))
         if result.type == "SELECT":
@@ -277,3 +288,25 @@ def run_sparql(graph: Graph, saved: SavedQuery, bindings: Mapping | None = None)
     except Exception as exc:
         raise InputError(f"{where}: query failed: {exc}") from None
     return result
+
+
+def graph_names(graph: Graph) -> list[URIRef]:
+    """Names of the named graphs of ``graph`` when it is a dataset (else none)."""
+    if isinstance(graph, Dataset):
+        return [g.identifier for g in graph.graphs() if isinstance(g.identifier, URIRef)]
+    return []
+
+
+def _prefix_position(text: str, reason: str) -> tuple[int, int]:
+    """1-based position of an unknown prefix named in ``reason`` (rdflib gives none), else
+    the start of the query."""
+    import re
+
+    from .rdfio import mask_text, position
+
+    match = re.search(r"Unknown namespace prefix : (\S*)", reason)
+    if match:
+        found = re.search(rf"(?<![\w:]){re.escape(match.group(1))}:", mask_text(text))
+        if found:
+            return position(text, found.start())
+    return 1, 1

@@ -264,10 +264,11 @@ def list_saved(home: Home) -> list[SavedQuery]:
 
 
 def resolve_query(home: Home, name_or_text: str) -> SavedQuery:
-    """Find a query: literal SPARQL text (anything with a ``{``; our PREFIX block is put in
-    front), a ``.rq`` path, or a saved name (``status-on-date``, ``checks/x-violation``)."""
+    """Find a query: literal SPARQL text (anything with a ``{`` or a space, not ending in
+    ``.rq``; our PREFIX block is put in front), a ``.rq`` path, or a saved name
+    (``status-on-date``, ``checks/x-violation``)."""
     candidate = name_or_text.strip()
-    if "{" in candidate:
+    if "{" in candidate or (not candidate.endswith(".rq") and re.search(r"\s", candidate)):
         return SavedQuery.from_text(sparql_prologue() + name_or_text, name="<query>")
     if candidate.endswith(".rq"):
         path = Path(candidate)

@@ -15,9 +15,11 @@ import re
 import shutil
 import tempfile
 import time
+import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urljoin
 
 import rdflib
 from rdflib import BNode, Graph, Literal, URIRef
@@ -93,12 +95,15 @@ def bind_prefixes(graph: Graph) -> None:
 
 @contextmanager
 def quiet_rdflib() -> Iterator[None]:
-    """rdflib logs a traceback for each ill-typed literal; we report those ourselves."""
+    """rdflib logs a traceback for each ill-typed literal (and warns about odd booleans and
+    IRIs); we report those ourselves."""
     logger = logging.getLogger("rdflib.term")
     previous = logger.disabled
     logger.disabled = True
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
     finally:
         logger.disabled = previous
 
@@ -189,7 +194,7 @@ def parse_turtle(path: Path, text: str | None = None, fmt: str | None = None) ->
         raise InputError(
             f"{path}:{line}:{column}: unexpected end of file (a statement lacks its final '.')"
         ) from None
-    except (ValueError, TypeError, KeyError, AttributeError, UnicodeError) as exc:
+    except Exception as exc:  # ValueError (language tag), rdflib's ParserError (N-Triples), …
         reason = str(exc) or type(exc).__name__
         line, column = _guess_position(text, reason)
         raise InputError(f"{path}:{line}:{column}: cannot parse: {reason}") from None
@@ -213,6 +218,10 @@ def _guess_position(text: str, reason: str) -> tuple[int, int]:
         at = text.find("@" + match.group(1))
         if at >= 0:
             return position(text, at)
+    if reason.startswith("Invalid line: "):  # rdflib's N-Triples parser quotes the line
+        at = text.find(reason[len("Invalid line: ") :].strip())
+        if at >= 0:
+            return position(text, at)
     return 1, 1
 
 
@@ -232,16 +241,28 @@ def check_nesting(path: Path, text: str) -> None:
             depth = max(0, depth - 1)
 
 
+_IRI_REF = re.compile(r"<([^<>\s]*)>")
+
+
 def _locate_term(text: str, term: Node) -> tuple[int, int]:
     candidates = [f"<{term}>"]
-    if isinstance(term, URIRef) and str(term).startswith(_RELATIVE_BASE):
-        candidates.insert(0, f"<{str(term)[len(_RELATIVE_BASE) :]}>")
     if isinstance(term, URIRef):
         candidates += spellings(text, term)[1:]
+        bad = _BAD_IRI_CHAR.search(str(term))
+        if bad:  # written with an escape (\u0020): find what comes before it
+            candidates.append(f"<{str(term)[: bad.start()]}")
     if isinstance(term, Literal):
         candidates += [f'"{term}"', f"'{term}'", str(term)]
     for candidate in candidates:
         at = text.find(candidate)
+        if at >= 0:
+            return position(text, at)
+    if isinstance(term, URIRef):  # a relative reference, as written
+        for match in _IRI_REF.finditer(text):
+            if ":" not in match.group(1) and urljoin(_RELATIVE_BASE, match.group(1)) == str(term):
+                return position(text, match.start())
+    if isinstance(term, BNode):
+        at = mask_text(text).find("_:")
         if at >= 0:
             return position(text, at)
     return 1, 1
@@ -270,6 +291,11 @@ def lint_terms(graph: Graph, text: str, path: Path) -> list[str]:
             if value.startswith(_RELATIVE_BASE):
                 relative = value[len(_RELATIVE_BASE) :]
                 report(term, f"relative IRI <{relative}> refused: write the full IRI")
+            elif value.lower().startswith("file:"):
+                report(
+                    term,
+                    f"IRI <{value}> refused: a relative IRI or a file: IRI names a local path",
+                )
             elif _BAD_IRI_CHAR.search(value):
                 bad = _BAD_IRI_CHAR.search(value).group(0)
                 report(term, f"IRI <{value}> contains the illegal character {bad!r}")
@@ -303,7 +329,7 @@ def undeclared_terms(graph: Graph, declared: set[Node], text: str, path: Path) -
 def _syntax_message(path: Path, text: str, exc: SyntaxError) -> str:
     index = getattr(exc, "_i", None)
     why = getattr(exc, "_why", None) or exc.msg or str(exc)
-    if isinstance(index, int):
+    if isinstance(index, int) and index >= 0:
         line, column = position(text, index)
     else:
         line = (getattr(exc, "lines", None) or 0) + 1

@@ -15,9 +15,12 @@ of the interpreter and refuses those the server never needs:
 * ``subprocess.Popen``, ``os.system``, ``os.exec*``, ``os.posix_spawn``, ``os.spawn*``,
   ``urllib.Request``: refused.
 
-An audit hook cannot be removed once added, so ``install`` is only ever called by
-``server.run_serve`` in the serving process (its forked workers inherit it). It refuses to run
-inside a pytest process, so a test cannot lock itself in by accident.
+The CLI installs the same hook for ``query``, ``validate``, ``add`` and ``export`` (``cli.guard``):
+readable are the home, the Python installation and the files named on the command line;
+writable only the temp folder, ``data/`` for ``add`` and the output file's folder for
+``export -o``. An audit hook cannot be removed once added, so ``install`` is only called by
+``server.run_serve`` and by those commands (forked workers and children inherit it). It
+refuses to run inside a pytest process, so a test cannot lock itself in by accident.
 """
 
 from __future__ import annotations
@@ -73,10 +76,21 @@ def _inside(path: str, roots: Iterable[str]) -> bool:
     return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
 
 
-def make_hook(home: Path, extra: Iterable[Path] = ()):
-    """The audit hook for ``home`` (exposed for tests, which call it without installing)."""
-    readable = read_roots(Path(home).resolve(), extra)
+def make_hook(
+    home: Path,
+    extra: Iterable[Path] = (),
+    writable_extra: Iterable[Path] = (),
+    who: str = "diplokg serve",
+):
+    """The audit hook for ``home`` (exposed for tests, which call it without installing).
+
+    ``extra`` are more readable paths, ``writable_extra`` paths that may also be written
+    (and read); ``who`` names the command in refusals.
+    """
+    writable_extra = [Path(p) for p in writable_extra]
+    readable = read_roots(Path(home).resolve(), [*extra, *writable_extra])
     writable = [os.path.realpath(tempfile.gettempdir())]
+    writable += [os.path.realpath(p) for p in writable_extra]
 
     def hook(event: str, args: tuple) -> None:
         if event == "open":
@@ -96,32 +110,46 @@ def make_hook(home: Path, extra: Iterable[Path] = ()):
             if writing:
                 if not _inside(path, writable):
                     raise SandboxViolation(
-                        f"diplokg serve is read-only: refused to open {raw!r} for writing"
+                        f"{who} is read-only here: refused to open {raw!r} for writing"
+                        if who != "diplokg serve"
+                        else f"diplokg serve is read-only: refused to open {raw!r} for writing"
                     )
                 return
             if not _inside(path, readable):
                 raise SandboxViolation(
-                    f"diplokg serve reads only its home folder: refused to open {raw!r}"
+                    f"{who} reads only its home folder and the files it is given: "
+                    f"refused to open {raw!r}"
+                    if who != "diplokg serve"
+                    else f"diplokg serve reads only its home folder: refused to open {raw!r}"
                 )
             return
         reason = _REFUSED_EVENTS.get(event)
         if reason is None and event.startswith(("os.exec", "os.spawn")):
             reason = "starting programs"
         if reason is not None:
-            raise SandboxViolation(f"diplokg serve does not allow {reason} ({event})")
+            raise SandboxViolation(f"{who} does not allow {reason} ({event})")
 
     return hook
 
 
-def install(home: Path, extra: Iterable[Path] = ()) -> None:
+def install(
+    home: Path,
+    extra: Iterable[Path] = (),
+    writable_extra: Iterable[Path] = (),
+    who: str = "diplokg serve",
+) -> None:
     """Add the hook to this process for good (once; later calls do nothing)."""
     global _installed
     if _installed:
         return
-    if "pytest" in sys.modules or "_pytest" in sys.modules:
+    if in_pytest():
         raise RuntimeError("refusing to install the diplokg sandbox inside a pytest process")
     import mimetypes
 
     mimetypes.init()  # reads /etc/mime.types and friends: do it before the doors close
-    sys.addaudithook(make_hook(home, extra))
+    sys.addaudithook(make_hook(home, extra, writable_extra, who))
     _installed = True
+
+
+def in_pytest() -> bool:
+    return "pytest" in sys.modules or "_pytest" in sys.modules

@@ -205,65 +205,26 @@ class HTTPProblem(Exception):
 # --- the safety check: read the parsed query, not its text ------------------------------------
 
 
-def _walk(node: Any) -> Iterable[Any]:
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            yield item
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple | set):
-            stack.extend(item)
-
-
 def check_query(query: Any, dataset_graphs: Iterable[URIRef]) -> None:
     """Refuse (``HTTPProblem`` 400) what would reach outside the loaded dataset.
 
     ``SERVICE`` anywhere (also inside ``EXISTS`` or a subquery) and ``FROM``/``FROM NAMED``
     naming a graph the dataset does not hold: rdflib would fetch those over the network or
-    from the file system.
+    from the file system. The check itself is shared with the CLI (``sparql_safety``).
     """
-    known = set(dataset_graphs)
-    algebra = query.algebra  # CompValue.get(key) returns the key itself when missing
-    for clause in (algebra["datasetClause"] if "datasetClause" in algebra else None) or []:
-        named = clause["named"] if "named" in clause else None
-        iri = named if named is not None else clause["default"]
-        if iri not in known:
-            keyword = "FROM NAMED" if named is not None else "FROM"
-            raise HTTPProblem(
-                400,
-                f"{keyword} <{iri}> refused: it names no graph of this dataset and the endpoint "
-                "never loads data from URLs or files (graphs: see the service description)",
-            )
-    for node in _walk(query.algebra):
-        if getattr(node, "name", None) == "ServiceGraphPattern":
-            target = node["term"] if "term" in node else "?"
-            raise HTTPProblem(
-                400,
-                f"SERVICE <{target}> refused: this endpoint does not run federated queries "
-                "(it never connects to other servers)",
-            )
+    from .sparql_safety import refusal
+
+    message = refusal(query, dataset_graphs)
+    if message is not None:
+        raise HTTPProblem(400, message)
 
 
 def update_problem(text: str) -> HTTPProblem | None:
     """If ``text`` parses as SPARQL Update: 400 for ``LOAD`` (it fetches a URL), else 403."""
-    from rdflib.plugins.sparql import parser
+    from .sparql_safety import update_refusal
 
-    try:
-        parsed = parser.parseUpdate(text)
-    except Exception:  # noqa: BLE001 — not an update either
-        return None
-    requests = parsed["request"] if "request" in parsed else None
-    operations = [getattr(op, "name", "") for op in requests or []]
-    if "Load" in operations:
-        return HTTPProblem(
-            400,
-            "LOAD refused: this endpoint never fetches data from URLs or files, and it is "
-            "read-only (SPARQL Update is not allowed)",
-        )
-    return HTTPProblem(403, "SPARQL Update is not allowed: this endpoint is read-only")
+    refused = update_refusal(text)
+    return None if refused is None else HTTPProblem(*refused)
 
 
 def syntax_problem(exc: Exception) -> HTTPProblem:

@@ -24,6 +24,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from .errors import InputError
 from .labels import label_of
 from .rdfio import Triple, new_graph, parse_turtle, read_text, subject_line, term_text, to_turtle
 
@@ -181,6 +182,11 @@ def shacl(
     from .sparql_compat import install
 
     install()
+    if len(shapes) == 0 or not any(
+        shapes.subjects(RDF.type, kind) for kind in (SH.NodeShape, SH.PropertyShape)
+    ):
+        # pyshacl given no shapes validates the data against itself and says it conforms.
+        raise InputError("the shapes graph is empty: nothing to validate against")
     data = new_graph()
     for triple in triples:
         data.add(triple)
@@ -195,6 +201,8 @@ def shacl(
         ont_graph=None,
         inference="none",
         advanced=True if uses_advanced_features(shapes) else False,
+        js=False,
+        do_owl_imports=False,
         allow_warnings=True,
         abort_on_first=False,
         inplace=True,

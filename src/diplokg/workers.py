@@ -233,3 +233,59 @@ class WorkerPool:
         if isinstance(reply, BaseException):
             raise reply
         return reply
+
+
+# --- one job in one child, for the CLI -------------------------------------------------------
+
+
+class TimeLimitExceeded(PoolError):
+    """``call_with_time_limit``: the child ran past the limit and was killed."""
+
+
+def call_with_time_limit(func: Callable[[], Any], timeout: float) -> Any:
+    """Run ``func()`` in a forked child; return its result, or kill it after ``timeout`` s.
+
+    Why a child: as in the pool, a running rdflib query cannot be stopped from inside the
+    process. The result (or the exception ``func`` raised) comes back pickled through a pipe.
+    Raises ``TimeLimitExceeded`` when the limit is hit and ``WorkerDied`` if the child exits
+    without answering.
+    """
+    read_end, write_end = Pipe(duplex=False)
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            read_end.close()
+            try:
+                reply: tuple[str, Any] = ("ok", func())
+            except BaseException as exc:  # noqa: BLE001 — every outcome goes back
+                reply = ("error", exc)
+            try:
+                write_end.send(reply)
+            except Exception as exc:  # unpicklable result or exception
+                write_end.send(("error", RuntimeError(f"child could not send its reply: {exc}")))
+        except BaseException:  # noqa: BLE001
+            code = 1
+        finally:
+            os._exit(code)
+    write_end.close()
+    try:
+        if not read_end.poll(timeout):
+            raise TimeLimitExceeded(f"stopped after the time limit of {timeout:g} s")
+        try:
+            kind, value = read_end.recv()
+        except (EOFError, OSError):
+            raise WorkerDied("the child process exited without an answer") from None
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+        read_end.close()
+    if kind == "error":
+        raise value
+    return value
