@@ -27,6 +27,7 @@ from .rdfio import (
     new_graph,
     parse_turtle,
     read_text,
+    to_jsonld,
     to_ntriples,
     to_trig,
     to_turtle,
@@ -184,7 +185,7 @@ class KnowledgeGraph:
         if fmt == "nt":
             return to_ntriples(self.union())
         if fmt == "jsonld":
-            return self.union().serialize(format="json-ld", indent=2) + "\n"
+            return to_jsonld(self.union())
         if fmt == "trig":
             return to_trig((name, self.dataset.graph(name)) for name in self.graph_names())
         if fmt == "nq":

@@ -493,6 +493,36 @@ def to_trig(graphs: Iterable[tuple[URIRef, Iterable[Triple]]]) -> str:
     return text
 
 
+def to_jsonld(triples: Iterable[Triple]) -> str:
+    """Deterministic flat expanded JSON-LD: one node object per subject, sorted, full IRIs.
+
+    Why not rdflib's serializer: it embeds a blank node referenced once into the node that
+    references it, so a blank node that only points at itself (``_:b p _:b``) vanished from
+    its output; and its key order is not stable. Flat expanded form has neither problem and
+    every JSON-LD reader accepts it.
+    """
+    import json
+
+    def node_id(term: Node) -> str:
+        return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+    def value(term: Node) -> dict[str, str]:
+        if not isinstance(term, Literal):
+            return {"@id": node_id(term)}
+        out = {"@value": str(term)}
+        if term.language:
+            out["@language"] = term.language
+        elif term.datatype is not None:
+            out["@type"] = str(term.datatype)
+        return out
+
+    nodes: dict[Node, dict[str, object]] = {}
+    for s, p, o in canonical_triples(triples):
+        node = nodes.setdefault(s, {"@id": node_id(s)})
+        node.setdefault(str(p), []).append(value(o))  # type: ignore[union-attr]
+    return json.dumps(list(nodes.values()), indent=2, ensure_ascii=False) + "\n"
+
+
 def to_ntriples(triples: Iterable[Triple], graph: URIRef | None = None) -> str:
     """Sorted N-Triples (or N-Quads when ``graph`` is given)."""
     suffix = f" <{graph}> .\n" if graph is not None else " .\n"

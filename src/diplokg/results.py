@@ -65,12 +65,9 @@ def render_graph(triples: list, fmt: str) -> str:
         return to_turtle(triples)
     if fmt == "nt":
         return to_ntriples(triples)
-    from .rdfio import new_graph
+    from .rdfio import to_jsonld
 
-    graph = new_graph()
-    for triple in triples:
-        graph.add(triple)
-    return graph.serialize(format="json-ld", indent=2) + "\n"
+    return to_jsonld(triples)
 
 
 class _ShownLiteral(Literal):
