@@ -197,6 +197,7 @@ def parse_turtle(path: Path, text: str | None = None, fmt: str | None = None) ->
     except Exception as exc:  # ValueError (language tag), rdflib's ParserError (N-Triples), …
         reason = str(exc) or type(exc).__name__
         line, column = _guess_position(text, reason)
+        reason = reason.replace("\r", "\\r").replace("\n", "\\n")  # one line per problem
         raise InputError(f"{path}:{line}:{column}: cannot parse: {reason}") from None
     if target is not graph:
         for s, p, o, _ in target.quads((None, None, None, None)):
@@ -218,6 +219,12 @@ def _guess_position(text: str, reason: str) -> tuple[int, int]:
         at = text.find("@" + match.group(1))
         if at >= 0:
             return position(text, at)
+    context = reason.partition(" at ^ in ")[2]  # rdflib's "why at ^ in <before>^<after>"
+    if "^" in context:
+        before, _, after = context.partition("^")
+        at = text.find(before + after)
+        if at >= 0:
+            return position(text, at + len(before))
     if reason.startswith("Invalid line: "):  # rdflib's N-Triples parser quotes the line
         at = text.find(reason[len("Invalid line: ") :].strip())
         if at >= 0:
