@@ -29,9 +29,17 @@ from rdflib.term import Node
 from .errors import InputError
 from .namespaces import DK, PREFIXES
 
-# Keep every literal exactly as written: rdflib's default normalisation rewrites lexical
-# forms on parse ("2025-01-01Z"^^xsd:date loses its time zone).
-rdflib.NORMALIZE_LITERALS = False
+
+def keep_literals() -> None:
+    """Keep every literal exactly as written: rdflib's default normalisation rewrites lexical
+    forms on parse ("2025-01-01Z"^^xsd:date loses its time zone, "007" becomes "7").
+
+    Called at import and before every parse, because pyshacl's ``validate`` sets
+    ``rdflib.NORMALIZE_LITERALS`` back to True when it returns."""
+    rdflib.NORMALIZE_LITERALS = False
+
+
+keep_literals()
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 """Default size cap for any RDF file we read; ``DIPLOKG_MAX_INPUT_BYTES`` overrides it."""
@@ -57,7 +65,7 @@ _GYEARMONTH = re.compile(r"^-?\d{4,}-(0[1-9]|1[0-2])(Z|[+-]\d\d:\d\d)?$")
 _EXTRA_LEXICAL_CHECKS = {XSD.gYear: _GYEAR, XSD.gYearMonth: _GYEARMONTH}
 _XSD = str(XSD)
 _LOCAL_NAME = re.compile(r"^([A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^(0|-?[1-9]\d*)$")  # canonical only: a bare 007 reads back as 7
 
 _MASK = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
@@ -178,6 +186,7 @@ def parse_turtle(path: Path, text: str | None = None, fmt: str | None = None) ->
     if text is None:
         text = read_text(path)
     check_nesting(path, text)
+    keep_literals()
     graph = new_graph()
     target: Graph = graph
     if fmt == "trig":

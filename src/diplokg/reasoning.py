@@ -64,19 +64,28 @@ def _bounded_semantics(max_inferred: int, deadline: float, time_limit: float):
 
 def infer(
     triples: Iterable[Triple],
-    max_inferred: int = MAX_INFERRED,
-    time_limit: float = TIME_LIMIT,
+    max_inferred: int | None = None,
+    time_limit: float | None = None,
 ) -> set[Triple]:
     """The triples OWL RL entails from ``triples`` that are not already among them.
 
-    Raises ``InferenceLimitError`` past ``max_inferred`` new triples or ``time_limit`` s.
+    Raises ``InferenceLimitError`` past ``max_inferred`` new triples or ``time_limit`` s
+    (default: ``MAX_INFERRED`` and ``TIME_LIMIT``).
     """
     import owlrl
+
+    max_inferred = MAX_INFERRED if max_inferred is None else max_inferred
+    time_limit = TIME_LIMIT if time_limit is None else time_limit
 
     graph = new_graph()
     for triple in triples:
         graph.add(triple)
     before = set(graph)
     semantics = _bounded_semantics(max_inferred, time.monotonic() + time_limit, time_limit)
-    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    # improved_datatypes=False: otherwise owlrl swaps rdflib's global literal converters for
+    # its own (which reject a valid "--01-01"^^xsd:gMonthDay) and, if stopped by a limit,
+    # never swaps them back.
+    owlrl.DeductiveClosure(
+        semantics, axiomatic_triples=False, datatype_axioms=False, improved_datatypes=False
+    ).expand(graph)
     return {t for t in graph if t not in before and not isinstance(t[0], Literal)}

@@ -26,7 +26,16 @@ from rdflib.term import Node
 
 from .errors import InputError
 from .labels import label_of
-from .rdfio import Triple, new_graph, parse_turtle, read_text, subject_line, term_text, to_turtle
+from .rdfio import (
+    Triple,
+    keep_literals,
+    new_graph,
+    parse_turtle,
+    read_text,
+    subject_line,
+    term_text,
+    to_turtle,
+)
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph
@@ -207,6 +216,7 @@ def shacl(
         abort_on_first=False,
         inplace=True,
     )
+    keep_literals()  # pyshacl turns rdflib's literal normalisation back on when it returns
     results = [
         _result(report, node, data) for node in report.subjects(RDF.type, SH.ValidationResult)
     ]
