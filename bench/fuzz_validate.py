@@ -178,6 +178,9 @@ def fuzz(
     workdir: Path | None = None,
 ) -> Figures:
     """Validate ``count`` mutants of ``home``'s data files; return the figures."""
+    import pyshacl  # noqa: F401 — imported once here, not in every child
+
+    from diplokg import validation  # noqa: F401
     from diplokg.graph import KnowledgeGraph
     from diplokg.paths import Home
 
