@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: test lint format bench ci
+.PHONY: test lint format bench fuzz ci
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -21,6 +21,10 @@ format: $(PY)
 # Time the commands users run most, on the real graph.
 bench: $(PY)
 	$(PY) bench/bench_cli.py
+
+# Validate 2,000 mutated copies of data/ files: counts crashes, hangs and changed files.
+fuzz: $(PY)
+	$(PY) bench/fuzz_validate.py
 
 ci:
 	bash .ci/run
