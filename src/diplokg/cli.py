@@ -213,6 +213,9 @@ def query(
     if show:
         click.echo(saved.portable_text(values), nl=False)
         return
+    from .graph import home_graph_names, prepare_sparql
+
+    prepare_sparql(saved, home_graph_names(_home(ctx)))  # refuse SERVICE, FROM, Update first
     kg = _load(ctx, reason)
     click.echo(run_limited(lambda: render(kg.query(saved, values), fmt), timeout), nl=False)
 

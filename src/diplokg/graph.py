@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import NamespaceManager
@@ -248,6 +249,30 @@ def empty_dataset() -> Dataset:
 def run_sparql(graph: Graph, saved: SavedQuery, bindings: Mapping | None = None) -> Result:
     """Parse and evaluate ``saved`` on ``graph``; syntax and evaluation errors become
     ``InputError`` naming the query (``file:line:column`` for syntax errors)."""
+    prepared = prepare_sparql(saved, graph_names(graph))
+    where = str(saved.path) if saved.path else saved.name
+    try:
+        result = graph.query(prepared, initBindings=dict(bindings or {}))
+        if result.type == "SELECT":
+            result.bindings  # noqa: B018 — forces evaluation so errors surface here
+        elif result.type == "ASK":
+            bool(result.askAnswer)
+        elif result.graph is not None:
+            len(result.graph)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"{where}: query failed: {exc}") from None
+    return result
+
+
+def prepare_sparql(saved: SavedQuery, dataset_graphs: Iterable[URIRef]) -> Any:
+    """Parse ``saved`` with rdflib and refuse what must never run, whatever engine runs it.
+
+    Syntax errors become ``InputError`` with ``file:line:column``; Update, ``LOAD``,
+    ``SERVICE`` and ``FROM``/``FROM NAMED`` outside ``dataset_graphs`` become
+    ``QueryRefusedError`` (see ``sparql_safety``). Returns rdflib's prepared query.
+    """
     from rdflib.plugins.sparql import prepareQuery
 
     from .sparql_compat import install
@@ -273,22 +298,15 @@ def run_sparql(graph: Graph, saved: SavedQuery, bindings: Mapping | None = None)
             ) from None
         line, column = _prefix_position(saved.text, reason)
         raise InputError(f"{where}:{line - shift}:{column}: SPARQL error: {reason}") from None
-    message = refusal(prepared, graph_names(graph), where="diplokg query")
+    message = refusal(prepared, dataset_graphs, where="diplokg query")
     if message is not None:
         raise QueryRefusedError(f"{where}: {message}")
-    try:
-        result = graph.query(prepared, initBindings=dict(bindings or {}))
-        if result.type == "SELECT":
-            result.bindings  # noqa: B018 — forces evaluation so errors surface here
-        elif result.type == "ASK":
-            bool(result.askAnswer)
-        elif result.graph is not None:
-            len(result.graph)
-    except InputError:
-        raise
-    except Exception as exc:
-        raise InputError(f"{where}: query failed: {exc}") from None
-    return result
+    return prepared
+
+
+def home_graph_names(home: Home) -> list[URIRef]:
+    """The named graphs a load of ``home`` holds (without loading it)."""
+    return [ONTOLOGY_GRAPH, INFERRED_GRAPH] + [GRAPH[p.stem] for p in home.data_files()]
 
 
 def graph_names(graph: Graph) -> list[URIRef]:
