@@ -126,3 +126,25 @@ def test_sandbox_refusal_is_exit_2_in_the_real_command(tmp_path):
     done = run_process("export", "-o", str(out), home=home)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"@prefix")
+
+
+def test_sandbox_allows_only_the_endpoint_it_is_given(tmp_path):
+    """For a remote engine: connections to the named endpoint pass, any other is refused."""
+    import socket
+
+    from diplokg.sandbox import SandboxViolation, make_hook
+
+    hook = make_hook(tmp_path, who="diplokg query", endpoints=["http://127.0.0.1:7878/sparql"])
+    sock = socket.socket()
+    try:
+        hook("socket.connect", (sock, ("127.0.0.1", 7878)))
+        hook("urllib.Request", ("http://127.0.0.1:7878/sparql?query=x", None, {}, "GET"))
+        for event, args in (
+            ("socket.connect", (sock, ("127.0.0.1", 80))),
+            ("socket.connect", (sock, ("93.184.216.34", 7878))),
+            ("urllib.Request", ("http://example.org/sparql", None, {}, "GET")),
+        ):
+            with pytest.raises(SandboxViolation):
+                hook(event, args)
+    finally:
+        sock.close()

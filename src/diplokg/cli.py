@@ -86,7 +86,10 @@ def _load(ctx: click.Context, reason: bool = False):
 
 
 def guard(
-    ctx: click.Context, read: tuple[Path | None, ...] = (), write: tuple[Path | None, ...] = ()
+    ctx: click.Context,
+    read: tuple[Path | None, ...] = (),
+    write: tuple[Path | None, ...] = (),
+    connect: tuple[str, ...] = (),
 ) -> None:
     """Lock this process in (see ``sandbox``): no network, no programs, files only in the
     home, the given input files and the output folders. Not inside pytest (the hook cannot
@@ -97,7 +100,7 @@ def guard(
         return
     readable = [Path(p).resolve() for p in read if p is not None]
     writable = [Path(p).resolve() for p in write if p is not None]
-    install(_home(ctx).root, readable, writable, who=f"diplokg {ctx.info_name}")
+    install(_home(ctx).root, readable, writable, f"diplokg {ctx.info_name}", connect)
 
 
 def _emit(text: str, output: Path | None = None) -> None:

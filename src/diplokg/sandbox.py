@@ -81,12 +81,17 @@ def make_hook(
     extra: Iterable[Path] = (),
     writable_extra: Iterable[Path] = (),
     who: str = "diplokg serve",
+    endpoints: Iterable[str] = (),
 ):
     """The audit hook for ``home`` (exposed for tests, which call it without installing).
 
     ``extra`` are more readable paths, ``writable_extra`` paths that may also be written
-    (and read); ``who`` names the command in refusals.
+    (and read); ``who`` names the command in refusals. ``endpoints`` are URLs the process
+    may reach (a SPARQL endpoint given on the command line): ``urllib.Request`` for URLs
+    under them and ``socket.connect`` to their addresses (resolved now) stay allowed.
     """
+    endpoints = [str(url) for url in endpoints]
+    addresses = _addresses(endpoints)
     writable_extra = [Path(p) for p in writable_extra]
     readable = read_roots(Path(home).resolve(), [*extra, *writable_extra])
     writable = [os.path.realpath(tempfile.gettempdir())]
@@ -123,6 +128,11 @@ def make_hook(
                     else f"diplokg serve reads only its home folder: refused to open {raw!r}"
                 )
             return
+        if event == "urllib.Request" and args and str(args[0]).startswith(tuple(endpoints)):
+            return
+        if event == "socket.connect" and len(args) > 1 and isinstance(args[1], tuple):
+            if tuple(args[1][:2]) in addresses:
+                return
         reason = _REFUSED_EVENTS.get(event)
         if reason is None and event.startswith(("os.exec", "os.spawn")):
             reason = "starting programs"
@@ -132,11 +142,31 @@ def make_hook(
     return hook
 
 
+def _addresses(endpoints: Iterable[str]) -> set[tuple[str, int]]:
+    """(IP, port) pairs of the endpoints' hosts, resolved before the hook is installed."""
+    import socket
+    from urllib.parse import urlsplit
+
+    found: set[tuple[str, int]] = set()
+    for url in endpoints:
+        parts = urlsplit(url)
+        if not parts.hostname:
+            continue
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+        except OSError:
+            continue
+        found |= {(info[4][0], port) for info in infos}
+    return found
+
+
 def install(
     home: Path,
     extra: Iterable[Path] = (),
     writable_extra: Iterable[Path] = (),
     who: str = "diplokg serve",
+    endpoints: Iterable[str] = (),
 ) -> None:
     """Add the hook to this process for good (once; later calls do nothing)."""
     global _installed
@@ -147,7 +177,7 @@ def install(
     import mimetypes
 
     mimetypes.init()  # reads /etc/mime.types and friends: do it before the doors close
-    sys.addaudithook(make_hook(home, extra, writable_extra, who))
+    sys.addaudithook(make_hook(home, extra, writable_extra, who, endpoints))
     _installed = True
 
 
