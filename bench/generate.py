@@ -18,15 +18,15 @@ both foreign ministers in office that day), every fact ``prov:wasDerivedFrom`` a
 report and carrying ``dk:evidence`` quoting the sentence of that report which states it.
 
 With ``--home DIR`` it instead builds a whole diplokg home: ``DIR/ontology`` and
-``DIR/queries`` linked to this checkout's, ``DIR/data/synthetic.ttl`` and its sources.
+``DIR/queries`` copied from this checkout, ``DIR/data/synthetic.ttl`` and its sources.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import random
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -411,9 +411,8 @@ def make_home(home: Path, triples: int, seed: int = 1) -> int:
     checkout = Path(__file__).resolve().parent.parent
     home.mkdir(parents=True, exist_ok=True)
     for name in ("ontology", "queries"):
-        link = home / name
-        if not link.exists():
-            os.symlink(checkout / name, link)
+        if not (home / name).exists():
+            shutil.copytree(checkout / name, home / name)
     return generate(triples, home / "data" / "synthetic.ttl", seed=seed)
 
 

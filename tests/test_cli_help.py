@@ -25,6 +25,7 @@ def test_the_command_set():
         "docs",
         "export",
         "graph",
+        "load",
         "queries",
         "query",
         "serve",

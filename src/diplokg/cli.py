@@ -85,6 +85,16 @@ def _load(ctx: click.Context, reason: bool = False):
         return KnowledgeGraph.load(_home(ctx), reason=reason)
 
 
+def _load_for_query(ctx: click.Context, reason: bool = False):
+    """The graph ``query`` runs on: Oxigraph (persistent store) unless ``--engine rdflib`` or
+    ``--reason`` (inferences are computed with rdflib)."""
+    if reason or ctx.find_root().params.get("engine") == "rdflib":
+        return _load(ctx, reason)
+    from .oxstore import OxKnowledgeGraph
+
+    return OxKnowledgeGraph.load(_home(ctx))
+
+
 def guard(
     ctx: click.Context,
     read: tuple[Path | None, ...] = (),
@@ -125,8 +135,17 @@ def _emit(text: str, output: Path | None = None) -> None:
 @click.option(
     "-q", "--quiet", is_flag=True, help="No progress display (it is shown only on a terminal)."
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["oxigraph", "rdflib"]),
+    default="oxigraph",
+    show_default=True,
+    envvar="DIPLOKG_ENGINE",
+    help="Store that answers `query`: Oxigraph (kept on disk under HOME/.diplokg when the "
+    "home is writable) or rdflib's Memory store. $DIPLOKG_ENGINE sets it too.",
+)
 @click.version_option(__version__, "--version", prog_name="diplokg")
-def cli(home: Path | None, quiet: bool) -> None:
+def cli(home: Path | None, quiet: bool, engine: str) -> None:
     """diplokg: a knowledge graph of diplomatic relations, with evidence for every fact.
 
     Exit codes: 0 success or conforms, 1 facts rejected (violations), 2 unreadable input,
@@ -155,6 +174,32 @@ def queries(ctx: click.Context) -> None:
             default = f" = {param.default}" if param.default is not None else " (required)"
             doc = f"  {param.description}" if param.description else ""
             click.echo(f"    -p {param.name}=<{param.type}>{default}{doc}")
+
+
+@cli.command()
+@click.pass_context
+def load(ctx: click.Context) -> None:
+    """Build or refresh the Oxigraph store under HOME/.diplokg/ from ontology/ and data/.
+
+    Later commands reopen it instead of parsing the Turtle again; a change to any source
+    file (size, time or content) is noticed and the store rebuilt.
+
+    \b
+    Example:
+        diplokg load
+    """
+    import time
+
+    from .oxstore import STORE_DIR, build_store
+
+    home = _home(ctx)
+    guard(ctx, write=(home.root / STORE_DIR,))
+    start = time.perf_counter()
+    store = build_store(home)
+    click.echo(
+        f"Loaded {len(store)} triples into {home.root / STORE_DIR / 'store'} "
+        f"in {time.perf_counter() - start:.2f} s."
+    )
 
 
 @cli.command()
@@ -207,10 +252,15 @@ def query(
         diplokg query my-query.rq -f csv
         diplokg query 'SELECT ?s WHERE { ?s a dk:State }'
     """
+    from .oxstore import STORE_DIR
     from .queries import parse_assignments, resolve_query
     from .results import render
 
-    guard(ctx, read=(Path(name),) if name.endswith(".rq") else ())
+    guard(
+        ctx,
+        read=(Path(name),) if name.endswith(".rq") else (),
+        write=(_home(ctx).root / STORE_DIR,),
+    )
     values = parse_assignments(params)
     saved = resolve_query(_home(ctx), name)
     if show:
@@ -219,7 +269,7 @@ def query(
     from .graph import home_graph_names, prepare_sparql
 
     prepare_sparql(saved, home_graph_names(_home(ctx)))  # refuse SERVICE, FROM, Update first
-    kg = _load(ctx, reason)
+    kg = _load_for_query(ctx, reason)
     click.echo(run_limited(lambda: render(kg.query(saved, values), fmt), timeout), nl=False)
 
 

@@ -1,0 +1,309 @@
+"""Benchmark diplokg against rdflib Memory and pyoxigraph on synthetic graphs; print one table.
+
+Usage::
+
+    python bench/run.py --sizes 10000 100000 [--runs 3] [--cap 30] [--workdir /tmp/diplokg-bench]
+
+For each size a home is generated (bench/generate.py: ontology + ~N synthetic triples). Each
+engine runs in its own process, which loads the graph once and then times every operation
+``--runs`` times (median); an operation whose single run exceeds ``--cap`` seconds is
+interrupted and shown as ``> cap``, never dropped. Peak RSS is the engine process's maximum
+resident set (load + every operation), from ``getrusage``.
+
+Rows: load (diplokg: build the persistent Oxigraph store, as ``diplokg load``), reopen
+the store (diplokg), each saved report query (its default parameters, bound as a VALUES
+block for the engines without ``initBindings``), validate a ~100-triple batch (incremental), full
+validate, export Turtle, and cold ``diplokg query`` (a new process: import, load, query,
+print, from the store built by load). Columns: diplokg (its library API: Oxigraph store for
+load and queries, rdflib for validation and Turtle export), rdflib Memory (``Graph.parse`` +
+``Graph.query``), pyoxigraph direct (``Store.bulk_load`` + ``Store.query``), Virtuoso (when a
+``--virtuoso`` endpoint is given; otherwise "n/a"), and the ratios diplokg/pyoxigraph and
+rdflib/diplokg. "—" means the engine has no such operation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(HERE))
+
+ENGINES = ("diplokg", "rdflib", "pyoxigraph")
+
+
+class Capped(Exception):
+    pass
+
+
+def _alarm(signum, frame):  # noqa: ARG001
+    raise Capped()
+
+
+def timed(fn, runs: int, cap: float) -> dict:
+    """Median of ``runs`` calls of ``fn``; ``{"capped": True}`` if one run exceeds ``cap``."""
+    times = []
+    signal.signal(signal.SIGALRM, _alarm)
+    for _ in range(runs):
+        signal.setitimer(signal.ITIMER_REAL, cap)
+        start = time.perf_counter()
+        try:
+            fn()
+        except Capped:
+            return {"capped": True}
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        times.append(time.perf_counter() - start)
+    return {"median": statistics.median(times), "runs": len(times)}
+
+
+def report_queries(home: Path):
+    from diplokg.paths import resolve_home
+    from diplokg.queries import list_saved
+
+    return [q for q in list_saved(resolve_home(home)) if q.path and q.path.parent.name == "queries"]
+
+
+def files_of(home: Path) -> list[Path]:
+    return [home / "ontology" / "diplomacy.ttl", *sorted((home / "data").glob("*.ttl"))]
+
+
+def batch_of(kg) -> set:
+    """~100 triples: five visits, their evidence and selectors, the holdings' attestedAt."""
+    from rdflib import URIRef
+
+    from diplokg.namespaces import DK
+
+    visits = sorted(
+        {s for s in kg.dataset.subjects(None, None) if str(s).endswith("-visit-1")}, key=str
+    )[:5]
+    batch = set()
+    for visit in visits:
+        for t in kg.dataset.triples((visit, None, None)):
+            batch.add(t)
+            if t[1] == DK.evidence:
+                ev = t[2]
+                batch |= set(kg.dataset.triples((ev, None, None)))
+                for suffix in ("-quote", "-pos"):
+                    batch |= set(kg.dataset.triples((URIRef(str(ev) + suffix), None, None)))
+        batch |= set(kg.dataset.triples((None, DK.attestedAt, visit)))
+    return batch
+
+
+def engine_main(engine: str, home: Path, runs: int, cap: float) -> dict:
+    """Run every operation of one engine; print a JSON dict op -> result."""
+    out: dict[str, dict] = {}
+    queries = report_queries(home)
+    texts = {q.name: q.portable_text({}) for q in queries}
+    files = files_of(home)
+    if engine == "diplokg":
+        from diplokg.graph import KnowledgeGraph
+        from diplokg.oxstore import OxKnowledgeGraph, build_store, open_store
+        from diplokg.paths import resolve_home
+        from diplokg.validation import validate_triples
+
+        h = resolve_home(home)
+        out["load"] = timed(lambda: build_store(h), runs, cap * 4)
+        out["reopen store"] = timed(lambda: open_store(h), runs, cap)
+        ox = OxKnowledgeGraph(h, open_store(h))
+        for q in queries:
+            out[f"query {q.name}"] = timed(lambda q=q: ox.query(q).bindings, runs, cap)
+        # validation and export run on the rdflib dataset
+        kg = KnowledgeGraph.load(home)
+        batch = batch_of(kg)
+        for graph in kg.dataset.graphs():
+            for t in batch:
+                graph.remove(t)
+        out["validate batch"] = timed(
+            lambda: validate_triples(kg, batch, [], incremental=True), runs, cap
+        )
+        out["validate batch"]["triples"] = len(batch)
+        for graph in kg.dataset.graphs():
+            if graph.identifier == kg.files[-1].graph:
+                graph.addN((s, p, o, graph) for s, p, o in batch)
+        out["full validate"] = timed(lambda: kg.validate(), 1, cap)
+        out["export Turtle"] = timed(lambda: kg.export("ttl"), runs, cap)
+    elif engine == "rdflib":
+        from rdflib import Graph
+
+        def load():
+            g = Graph()
+            for f in files:
+                g.parse(f, format="turtle")
+            return g
+
+        out["load"] = timed(load, runs, cap * 4)
+        g = load()
+        for q in queries:
+            out[f"query {q.name}"] = timed(lambda q=q: list(g.query(texts[q.name])), runs, cap)
+        out["export Turtle"] = timed(lambda: g.serialize(format="turtle"), runs, cap)
+    elif engine == "pyoxigraph":
+        import pyoxigraph as ox
+
+        def load():
+            store = ox.Store()
+            for f in files:
+                store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE)
+            return store
+
+        out["load"] = timed(load, runs, cap * 4)
+        store = load()
+        for q in queries:
+            out[f"query {q.name}"] = timed(lambda q=q: list(store.query(texts[q.name])), runs, cap)
+        out["export Turtle"] = timed(
+            lambda: store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph()),
+            runs,
+            cap,
+        )
+    out["peak RSS MB"] = {"value": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return out
+
+
+def cold_query(home: Path, runs: int, cap: float) -> dict:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        try:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "diplokg",
+                    "--home",
+                    str(home),
+                    "-q",
+                    "query",
+                    "status-on-date",
+                    "-f",
+                    "csv",
+                ],
+                capture_output=True,
+                check=True,
+                timeout=cap,
+                env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+            )
+        except subprocess.TimeoutExpired:
+            return {"capped": True}
+        times.append(time.perf_counter() - start)
+    return {"median": statistics.median(times), "runs": runs}
+
+
+def cell(result: dict | None) -> str:
+    if result is None:
+        return "—"
+    if result.get("capped"):
+        return "> cap"
+    if "value" in result:
+        return f"{result['value']:.0f}"
+    value = result["median"]
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def ratio(a: dict | None, b: dict | None) -> str:
+    if not a or not b or "median" not in a or "median" not in b or b["median"] == 0:
+        if a and b and a.get("capped") and "median" in b:
+            return "> cap/x"
+        if a and b and b.get("capped") and "median" in a:
+            return "< 1"
+        return "—"
+    return f"{a['median'] / b['median']:.1f}×"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cap", type=float, default=30.0)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/diplokg-bench"))
+    parser.add_argument("--engine", help=argparse.SUPPRESS)
+    parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.engine:
+        print(json.dumps(engine_main(args.engine, args.home, args.runs, args.cap)))
+        return 0
+
+    from generate import make_home
+
+    print(
+        f"machine: {os.cpu_count()} cores (nproc), "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GiB RAM, "
+        f"Python {platform.python_version()}, {platform.platform()}"
+    )
+    print(
+        f"medians of {args.runs} runs, seconds; cap {args.cap:.0f} s per run "
+        f"(load: {args.cap * 4:.0f} s)\n"
+    )
+    for size in args.sizes:
+        home = args.workdir / f"home-{size}"
+        if not (home / "data" / "synthetic.ttl").exists():
+            make_home(home, size)
+        results: dict[str, dict] = {}
+        for engine in ENGINES:
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--engine",
+                    engine,
+                    "--home",
+                    str(home),
+                    "--runs",
+                    str(args.runs),
+                    "--cap",
+                    str(args.cap),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0:
+                print(done.stderr, file=sys.stderr)
+                results[engine] = {}
+            else:
+                results[engine] = json.loads(done.stdout.strip().splitlines()[-1])
+        results["diplokg"]["cold diplokg query"] = cold_query(home, args.runs, args.cap)
+        rows = [r for r in results["diplokg"] if r != "peak RSS MB"]
+        rows = (
+            ["load", "reopen store"]
+            + [r for r in rows if r.startswith("query ")]
+            + [
+                "validate batch",
+                "full validate",
+                "export Turtle",
+                "cold diplokg query",
+                "peak RSS MB",
+            ]
+        )
+        print(f"### {size:,} synthetic triples (+ the ontology)\n")
+        print(
+            "| operation | diplokg | rdflib Memory | pyoxigraph | Virtuoso "
+            "| diplokg/pyoxigraph | rdflib/diplokg |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for row in rows:
+            d, r, o = (results[e].get(row) for e in ENGINES)
+            label = row
+            if row == "validate batch" and d and "triples" in d:
+                label = f"validate a {d['triples']}-triple batch"
+            print(
+                f"| {label} | {cell(d)} | {cell(r)} | {cell(o)} | n/a "
+                f"| {ratio(d, o)} | {ratio(r, d)} |"
+            )
+        print()
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
