@@ -26,6 +26,7 @@ def test_the_command_set():
         "export",
         "graph",
         "load",
+        "push",
         "queries",
         "query",
         "serve",

@@ -88,6 +88,11 @@ def _load(ctx: click.Context, reason: bool = False):
 def _load_for_query(ctx: click.Context, reason: bool = False):
     """The graph ``query`` runs on: Oxigraph (persistent store) unless ``--engine rdflib`` or
     ``--reason`` (inferences are computed with rdflib)."""
+    endpoint = ctx.find_root().params.get("endpoint")
+    if endpoint and not reason:
+        from .remote import RemoteKnowledgeGraph
+
+        return RemoteKnowledgeGraph(_home(ctx), endpoint)
     if reason or ctx.find_root().params.get("engine") == "rdflib":
         return _load(ctx, reason)
     from .oxstore import OxKnowledgeGraph
@@ -144,8 +149,15 @@ def _emit(text: str, output: Path | None = None) -> None:
     help="Store that answers `query`: Oxigraph (kept on disk under HOME/.diplokg when the "
     "home is writable) or rdflib's Memory store. $DIPLOKG_ENGINE sets it too.",
 )
+@click.option(
+    "--endpoint",
+    envvar="DIPLOKG_ENDPOINT",
+    metavar="URL",
+    help="Run `query` at this SPARQL 1.1 endpoint instead ($DIPLOKG_ENDPOINT); credentials "
+    "only from $DIPLOKG_ENDPOINT_USER and $DIPLOKG_ENDPOINT_PASSWORD.",
+)
 @click.version_option(__version__, "--version", prog_name="diplokg")
-def cli(home: Path | None, quiet: bool, engine: str) -> None:
+def cli(home: Path | None, quiet: bool, engine: str, endpoint: str | None) -> None:
     """diplokg: a knowledge graph of diplomatic relations, with evidence for every fact.
 
     Exit codes: 0 success or conforms, 1 facts rejected (violations), 2 unreadable input,
@@ -200,6 +212,31 @@ def load(ctx: click.Context) -> None:
         f"Loaded {len(store)} triples into {home.root / STORE_DIR / 'store'} "
         f"in {time.perf_counter() - start:.2f} s."
     )
+
+
+@cli.command()
+@click.option("--endpoint", "target", metavar="URL", help="SPARQL 1.1 endpoint (accepting Update).")
+@click.option("--graph", metavar="IRI", help="Put every triple in this one named graph.")
+@click.pass_context
+def push(ctx: click.Context, target: str | None, graph: str | None) -> None:
+    """Load the graph into a SPARQL endpoint: one named graph per source file, replaced whole.
+
+    Running it again leaves the same graphs (DROP SILENT GRAPH, then INSERT DATA in
+    batches). Credentials only from $DIPLOKG_ENDPOINT_USER and $DIPLOKG_ENDPOINT_PASSWORD.
+
+    \b
+    Example:
+        diplokg push --endpoint http://127.0.0.1:8890/sparql
+    """
+    from .remote import push as push_graph
+
+    endpoint = target or ctx.find_root().params.get("endpoint")
+    if not endpoint:
+        raise click.UsageError("push needs --endpoint URL (or $DIPLOKG_ENDPOINT)")
+    guard(ctx, connect=(endpoint,))
+    written = push_graph(_load(ctx), endpoint, graph=graph)
+    for name, count in written.items():
+        click.echo(f"{name}: {count} triples")
 
 
 @cli.command()
@@ -260,6 +297,7 @@ def query(
         ctx,
         read=(Path(name),) if name.endswith(".rq") else (),
         write=(_home(ctx).root / STORE_DIR,),
+        connect=tuple(e for e in [ctx.find_root().params.get("endpoint")] if e),
     )
     values = parse_assignments(params)
     saved = resolve_query(_home(ctx), name)
