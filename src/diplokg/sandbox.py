@@ -94,8 +94,14 @@ def make_hook(
     addresses = _addresses(endpoints)
     writable_extra = [Path(p) for p in writable_extra]
     readable = read_roots(Path(home).resolve(), [*extra, *writable_extra])
-    writable = [os.path.realpath(tempfile.gettempdir())]
-    writable += [os.path.realpath(p) for p in writable_extra]
+    # The temp folder is writable, except where the home itself lies inside it (a checkout
+    # under /tmp): the home is written only through ``writable_extra``.
+    scratch = [os.path.realpath(tempfile.gettempdir())]
+    own = [os.path.realpath(home)]
+    granted = [os.path.realpath(p) for p in writable_extra]
+
+    def may_write(path: str) -> bool:
+        return _inside(path, granted) or (_inside(path, scratch) and not _inside(path, own))
 
     def hook(event: str, args: tuple) -> None:
         if event == "open":
@@ -113,7 +119,7 @@ def make_hook(
             if path.startswith(_DEVICES) or path.startswith("/proc/self/"):
                 return
             if writing:
-                if not _inside(path, writable):
+                if not may_write(path):
                     raise SandboxViolation(
                         f"{who} is read-only here: refused to open {raw!r} for writing"
                         if who != "diplokg serve"
