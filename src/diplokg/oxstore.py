@@ -41,6 +41,11 @@ if TYPE_CHECKING:
 
 STORE_DIR = ".diplokg"
 
+# Files up to this size are read by diplokg's strict reader first (ill-typed literals, bad
+# IRIs, undeclared terms are refused with file:line:column, as with --engine rdflib); larger
+# ones (synthetic benchmark graphs) only by Oxigraph's parser, which accepts ill-typed literals.
+STRICT_BYTES = 2_000_000
+
 # Words of a query that could reach outside the store or change it; such queries are checked
 # and run by the rdflib engine (``graph.run_sparql`` refuses what must be refused).
 REACHES_OUT = re.compile(
@@ -95,15 +100,17 @@ def _current(manifest: dict, files: list[tuple[Path, str]]) -> bool:
 def _fill(store: pyoxigraph.Store, files: list[tuple[Path, str]]) -> None:
     import pyoxigraph as ox
 
+    from .rdfio import parse_turtle
+
     for path, graph in files:
+        if path.stat().st_size <= STRICT_BYTES:
+            parse_turtle(path)  # the strict reader: file:line:column for anything it refuses
         try:
             store.bulk_load(
                 path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph)
             )
         except (SyntaxError, ValueError, OSError):
             # the strict rdflib reader gives the file:line:column message
-            from .rdfio import parse_turtle
-
             parse_turtle(path)
             raise InputError(f"{path}: cannot load into Oxigraph") from None
 
