@@ -225,6 +225,30 @@ def cold_query(home: Path, runs: int, cap: float) -> dict:
     return {"median": statistics.median(times), "runs": runs}
 
 
+def import_times(runs: int) -> str:
+    """Cold import time of each library in a fresh interpreter (median of ``runs``)."""
+    parts = []
+    for module in ("pyoxigraph", "rdflib", "diplokg.cli", "pyshacl", "owlrl"):
+        code = (
+            "import time; t = time.perf_counter(); import " + module + "; "
+            "print(time.perf_counter() - t)"
+        )
+        times = [
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+                ).stdout
+            )
+            for _ in range(runs)
+        ]
+        parts.append(f"{module} {statistics.median(times) * 1000:.0f} ms")
+    return "cold imports: " + ", ".join(parts)
+
+
 def cell(result: dict | None) -> str:
     if result is None:
         return "—"
@@ -268,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GiB RAM, "
         f"Python {platform.python_version()}, {platform.platform()}"
     )
+    print(import_times(args.runs))
     print(
         f"medians of {args.runs} runs, seconds; cap {args.cap:.0f} s per run "
         f"(load: {args.cap * 4:.0f} s)\n"
