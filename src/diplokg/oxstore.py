@@ -133,7 +133,10 @@ def open_store(home: Home, persistent: bool = True) -> pyoxigraph.Store:
                 return ox.Store.read_only(str(path))
             except OSError:
                 pass
-        return build_store(home, files)
+        try:
+            return build_store(home, files)
+        except OSError:
+            pass  # another process is building it (RocksDB lock): answer from memory
     store = ox.Store()
     _fill(store, files)
     return store
