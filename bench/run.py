@@ -287,6 +287,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from generate import make_home
 
+    # diplokg caps the size of an input file (10 MB by default); benchmark graphs are larger
+    os.environ.setdefault("DIPLOKG_MAX_INPUT_BYTES", str(1 << 34))
+
     print(
         f"machine: {os.cpu_count()} cores (nproc), "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GiB RAM, "
