@@ -27,6 +27,7 @@ from rdflib.term import Node
 from .errors import FormatError, InputError
 from .labels import label_of
 from .namespaces import DK, OA
+from .paths import output_suffix
 from .rdfio import term_text
 
 if TYPE_CHECKING:
@@ -248,13 +249,8 @@ def _strip_svg_comments(data: bytes) -> bytes:
 
 
 def check_suffix(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise FormatError(
-            f"{path}: cannot write a diagram as {suffix or 'a file without suffix'!r}"
-            f" (use one of: {', '.join(FORMATS)})"
-        )
-    return suffix
+    """The output suffix of ``path`` if a diagram can be written as it."""
+    return output_suffix(path, FORMATS, "a diagram")
 
 
 def neighbourhood_diagram(

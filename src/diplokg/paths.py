@@ -13,11 +13,11 @@ answer must not depend on the working directory. Resolution order, first match w
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import HomeError
+from .errors import FormatError, HomeError
 
 ENV_VAR = "DIPLOKG_HOME"
 """Environment variable naming a home folder."""
@@ -102,3 +102,16 @@ def resolve_home(
         f"no diplokg home found: pass --home DIR or set {ENV_VAR} "
         "(a folder with ontology/, data/ and queries/)"
     )
+
+
+def output_suffix(path: Path, formats: Iterable[str], what: str) -> str:
+    """The lower-case suffix of ``path`` if ``what`` (a diagram, a timeline) can be written
+    in that format; else a FormatError naming the formats that can."""
+    formats = tuple(formats)
+    suffix = path.suffix.lower()
+    if suffix not in formats:
+        raise FormatError(
+            f"{path}: cannot write {what} as {suffix or 'a file without suffix'!r}"
+            f" (use one of: {', '.join(formats)})"
+        )
+    return suffix

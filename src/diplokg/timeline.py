@@ -40,6 +40,7 @@ from rdflib.namespace import XSD
 
 from .errors import FormatError, UnknownTermError
 from .namespaces import DK
+from .paths import output_suffix
 from .queries import SavedQuery
 from .rdfio import term_text
 
@@ -924,14 +925,8 @@ def render_timeline(timeline: Timeline, suffix: str = ".svg") -> bytes:
 
 
 def check_suffix(path: Path) -> str:
-    """The output suffix of ``path`` if the timeline can be written as it."""
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise FormatError(
-            f"{path}: cannot write a timeline as {suffix or 'a file without suffix'!r}"
-            f" (use one of: {', '.join(FORMATS)})"
-        )
-    return suffix
+    """The output suffix of ``path`` if a timeline can be written as it."""
+    return output_suffix(path, FORMATS, "a timeline")
 
 
 def write_timeline(
