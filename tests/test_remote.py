@@ -52,8 +52,6 @@ def test_push_replaces_each_file_graph(pushed) -> None:
 VIRTUOSO_DIFFERS = {
     "agreements": "Virtuoso's SPARQL compiler fails (SP031 internal error, selid out of scope)",
     "north-korea-cambodia": "Virtuoso returns BIND(EXISTS ...) as 0/1 integers, not booleans",
-    "relations-history": "Virtuoso finds no row for the zero-or-one path dk:regimeOf? dkid:laos",
-    "visits": "Virtuoso evaluates the zero-or-one path dk:regimeOf? differently",
 }
 
 
