@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .rdfio import escape_string
+
 
 class QuoteNotFound(ValueError):
     """The quote is not a verbatim substring of the source text."""
@@ -63,11 +65,6 @@ def evidence_slug(source_key: str, span: Span) -> str:
     return f"ev-{source_key}-{span.start}-{span.end}"
 
 
-def _turtle_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
-
-
 def evidence_turtle(source_key: str, text: str, quote: str, occurrence: int | None = None) -> str:
     """The Turtle block for one piece of evidence (to paste into a data file)."""
     span = locate(text, quote, occurrence)
@@ -77,7 +74,7 @@ def evidence_turtle(source_key: str, text: str, quote: str, occurrence: int | No
         f"    oa:hasSource dkid:src-{source_key} ;\n"
         f"    oa:hasSelector dkid:{slug}-quote , dkid:{slug}-pos .\n"
         f"dkid:{slug}-quote a oa:TextQuoteSelector ;\n"
-        f"    oa:exact {_turtle_string(quote)} .\n"
+        f"    oa:exact {escape_string(quote)} .\n"
         f"dkid:{slug}-pos a oa:TextPositionSelector ;\n"
         f"    oa:start {span.start} ;\n"
         f"    oa:end {span.end} .\n"
