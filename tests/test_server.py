@@ -100,13 +100,15 @@ class Server:
                 self.process.wait(5)
 
 
-def start_server(log_dir: Path, *options: str) -> Server:
-    """``python -m diplokg --home ROOT serve --port P OPTIONS`` and wait until it answers."""
+def start_server(log_dir: Path, *options: str, before: tuple[str, ...] = ()) -> Server:
+    """``python -m diplokg --home ROOT BEFORE serve --port P OPTIONS`` and wait until it
+    answers (``BEFORE``: global options, ``--engine rdflib`` or ``--endpoint URL``)."""
     port = free_port()
     log = log_dir / f"serve-{port}.log"
     env = dict(os.environ, PYTHONPATH=str(SRC), PYTHONUNBUFFERED="1")
-    env.pop("DIPLOKG_HOME", None)
-    command = [sys.executable, "-m", "diplokg", "--home", str(ROOT), "serve"]
+    for name in ("DIPLOKG_HOME", "DIPLOKG_ENGINE", "DIPLOKG_ENDPOINT"):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "diplokg", "--home", str(ROOT), *before, "serve"]
     command += ["--port", str(port), *options]
     with log.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
@@ -147,6 +149,16 @@ def strict(tmp_path_factory) -> Iterator[Server]:
         "1",
         "--workers",
         "1",
+    )
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def rdflib_server(tmp_path_factory) -> Iterator[Server]:
+    """The same server answering with rdflib's engine (``--engine rdflib``)."""
+    running = start_server(
+        tmp_path_factory.mktemp("rdflib"), "--timeout", "20", before=("--engine", "rdflib")
     )
     yield running
     running.stop()
@@ -892,3 +904,144 @@ def test_query_page_type_and_run_in_chromium(server, tmp_path):
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+# --- engines: Oxigraph (default), rdflib, rdflib with --reason ---------------------------------
+
+
+def test_default_engine_is_oxigraph_in_memory_with_workers_cut_off(server):
+    log = server.log.read_text()
+    assert "engine oxigraph (in memory), workers without network" in log
+    answer = post_query(server, "ASK { ?s ?p ?o }", "application/sparql-results+json")
+    assert answer.headers["x-diplokg-engine"] == "oxigraph"
+
+
+@pytest.mark.parametrize("name", SELECT_NAMES + ["probe-ask"])
+def test_oxigraph_and_rdflib_engines_answer_alike(server, rdflib_server, name):
+    """Every format, both engines: the same rows (and for ordered queries the same bytes)."""
+    query = query_text(name)
+    for accept in ("application/sparql-results+json", "text/csv", "text/tab-separated-values"):
+        ours = post_query(server, query, accept)
+        theirs = post_query(rdflib_server, query, accept)
+        assert ours.status == theirs.status == 200
+        assert ours.headers["x-diplokg-engine"] == "oxigraph"
+        assert theirs.headers["x-diplokg-engine"] == "rdflib"
+        if accept.endswith("json"):
+            a, b = json.loads(ours.body), json.loads(theirs.body)
+            if "boolean" in a:
+                assert a == b
+            else:
+                assert rows_from_json(a) == rows_from_json(b)
+        elif "ORDER BY" in query.upper() and accept == "text/csv" and name not in PROBES:
+            assert ours.body == theirs.body  # (the probe orders labels in several languages,
+            # which SPARQL leaves to the engine)
+        else:
+            assert sorted(ours.text.splitlines()) == sorted(theirs.text.splitlines())
+
+
+@pytest.mark.parametrize("name", [q.name for q in RUNNABLE])
+def test_saved_query_routes_give_the_same_bytes_on_both_engines(server, rdflib_server, name):
+    for fmt in ("json", "xml", "csv", "tsv"):
+        ours = http(f"{server.url}/queries/{name}?format={fmt}")
+        theirs = http(f"{rdflib_server.url}/queries/{name}?format={fmt}")
+        assert ours.status == theirs.status == 200
+        if fmt == "csv":
+            assert sorted(ours.text.splitlines()) == sorted(theirs.text.splitlines())
+    ours = http(f"{server.url}/queries/{name}", headers={"Accept": "application/json"})
+    theirs = http(f"{rdflib_server.url}/queries/{name}", headers={"Accept": "application/json"})
+    assert rows_from_json(json.loads(ours.body)) == rows_from_json(json.loads(theirs.body))
+
+
+def test_entity_pages_are_the_same_on_both_engines(server, rdflib_server, kg):
+    slugs = sorted(
+        str(t)[len(str(DKID)) :]
+        for t in kg.union().all_nodes()
+        if isinstance(t, URIRef) and str(t).startswith(str(DKID))
+    )
+    for slug in slugs[:: max(1, len(slugs) // 40)]:
+        for accept in ("text/html", "application/n-triples"):
+            ours = http(f"{server.url}/id/{slug}", headers={"Accept": accept})
+            theirs = http(f"{rdflib_server.url}/id/{slug}", headers={"Accept": accept})
+            assert ours.status == theirs.status == 200, slug
+            assert ours.body == theirs.body, (slug, accept)
+
+
+def test_neighbourhood_query_reads_what_the_union_has_for_every_entity(kg):
+    """``NEIGHBOURHOOD`` (one CONSTRUCT, any engine) gives the page the whole union gives."""
+    from diplokg.oxstore import open_store
+    from diplokg.server import State, entity_graph, entity_html, entity_triples
+
+    union = kg.union()
+    state = State("oxigraph", kg.graph_names(), {}, 10, store=open_store(HOME, persistent=False))
+    iris = sorted(
+        {t for t in union.all_nodes() if isinstance(t, URIRef) and str(t).startswith(str(DKID))}
+    )
+    assert len(iris) > 50
+    for iri in iris:
+        small = entity_graph(state, iri)
+        assert set(entity_triples(small, iri)) == set(entity_triples(union, iri)), iri
+        assert entity_html(small, iri) == entity_html(union, iri), iri
+
+
+def test_reason_serves_the_inferences_with_rdflib(tmp_path):
+    running = start_server(tmp_path, "--reason", "--workers", "1")
+    try:
+        query = (
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/diplokg/graph/inferred> "
+            "{ ?s ?p ?o } }"
+        )
+        answer = post_query(running, query, "application/sparql-results+json")
+        assert answer.status == 200 and answer.headers["x-diplokg-engine"] == "rdflib"
+        assert int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"]) > 0
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ('SELECT * WHERE { ?s rdfs:label "SERVICE" }', None),
+        ("SELECT ?service WHERE { ?service a dk:Service } # SERVICE <x> {}", None),
+        ("SELECT * WHERE { ?s ?p <http://x/SERVICE> }", None),
+        ("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }", "SERVICE"),
+        ("SELECT * WHERE { service silent <http://x/> { ?s ?p ?o } }", "SERVICE"),
+        (r"SELECT * WHERE { \u0053ERVICE <http://x/> { ?s ?p ?o } }", "SERVICE"),
+        ("INSERT DATA { <a:b> <a:c> <a:d> }", "INSERT"),
+        ("LOAD <http://x/>", "LOAD"),
+        ("DEFINE get:soft 'replace' SELECT * FROM <http://x/> { ?s ?p ?o }", "DEFINE"),
+    ],
+)
+def test_reaching_words_are_found_outside_strings_iris_and_names(text, word):
+    """The second check, in case an engine's parser reads a text unlike rdflib's."""
+    from diplokg.server import reaching_word
+
+    assert reaching_word(text) == word
+
+
+def test_a_worker_cut_off_from_the_network_cannot_connect_even_from_oxigraph(listener):
+    """Oxigraph's SERVICE client (Rust) is not seen by the audit hook; the namespace stops it."""
+    from diplokg.workers import call_with_time_limit, cut_network
+
+    sock, port = listener
+
+    def attempt() -> list[str]:
+        import pyoxigraph
+
+        outcome = [f"cut {cut_network()}"]
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2)
+            outcome.append("python connected")
+        except OSError as exc:
+            outcome.append(f"python refused ({exc.errno})")
+        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+        try:
+            list(pyoxigraph.Store().query(query))
+            outcome.append("oxigraph answered")
+        except OSError:
+            outcome.append("oxigraph refused")
+        return outcome
+
+    outcome = call_with_time_limit(attempt, 20)
+    assert outcome[0] == "cut True", "unprivileged user namespaces are off on this machine"
+    assert outcome[1].startswith("python refused") and outcome[2] == "oxigraph refused"
+    assert connections(sock) == 0

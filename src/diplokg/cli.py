@@ -494,15 +494,22 @@ def serve(
 
     /sparql speaks the SPARQL 1.1 Protocol (no Update, no SERVICE, no FROM outside the
     dataset); /queries/NAME?param=value runs a saved query; /id/SLUG shows an entity.
-    Listens on 127.0.0.1 unless --host says otherwise. Stop with Ctrl-C.
+    Queries are answered by an in-memory Oxigraph store (--engine rdflib, or --reason, for
+    rdflib's); with --endpoint URL the server is a read-only proxy in front of that SPARQL
+    endpoint, refusing here what it refuses locally. Listens on 127.0.0.1 unless --host says
+    otherwise. Stop with Ctrl-C.
 
     \b
-    Example:
+    Examples:
         diplokg serve --port 8000 --timeout 5
         curl 'http://127.0.0.1:8000/queries/status-on-date?date=1980-01-01' -H 'Accept: text/csv'
+        diplokg --endpoint http://127.0.0.1:8890/sparql serve --port 8001
     """
     from .server import run_serve
 
+    root = ctx.find_root().params
+    if root.get("endpoint") and reason:
+        raise click.UsageError("--reason computes inferences locally: not with --endpoint")
     run_serve(
         _home(ctx),
         host=host,
@@ -513,6 +520,8 @@ def serve(
         workers=workers,
         max_concurrent=max_concurrent,
         max_request_bytes=max_request_bytes,
+        engine=root.get("engine") or "oxigraph",
+        endpoint=root.get("endpoint"),
     )
 
 

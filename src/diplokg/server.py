@@ -26,6 +26,7 @@ import contextlib
 import html
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Mapping
@@ -57,6 +58,7 @@ DEFAULT_MAX_REQUEST_BYTES = 256 * 1024
 
 TRUNCATED_HEADER = "X-Diplokg-Truncated"
 MAX_ROWS_HEADER = "X-Diplokg-Max-Rows"
+ENGINE_HEADER = "X-Diplokg-Engine"
 
 # --- formats and content negotiation ---------------------------------------------------------
 
@@ -237,44 +239,113 @@ def syntax_problem(exc: Exception) -> HTTPProblem:
 
 # --- worker-side state and job handling -------------------------------------------------------
 
+ENGINES = ("oxigraph", "rdflib", "remote")
+"""What answers the queries: an in-memory Oxigraph store (the default), rdflib's Memory
+dataset (``--engine rdflib``, and ``--reason``), or a remote endpoint (``--endpoint``)."""
+
 
 @dataclass
 class State:
-    """What every worker shares (copy-on-write after fork): the graph and the limits."""
+    """What every worker shares (copy-on-write after fork): the engine, the saved queries and
+    the limits. ``graph_names`` are the graphs a ``FROM`` may name; ``sizes`` holds triples
+    per named graph and ``triples`` in the union (``None`` when unknown: a remote endpoint)."""
 
-    kg: KnowledgeGraph
-    union: Graph
+    engine: str
     graph_names: list[URIRef]
     saved: dict[str, SavedQuery]
     max_rows: int
+    triples: int | None = None
+    sizes: dict[URIRef, int] = field(default_factory=dict)
+    kg: KnowledgeGraph | None = None
+    union: Graph | None = None
+    store: Any = None
+    endpoint: str | None = None
     prepared: dict[str, Any] = field(default_factory=dict)
 
 
 _STATE: State | None = None
 
 
-def load_state(home: Any = None, reason: bool = False, max_rows: int = DEFAULT_MAX_ROWS) -> State:
-    """Load the graph and the saved queries, and parse the saved queries once."""
-    from .graph import KnowledgeGraph
+def load_state(
+    home: Any = None,
+    reason: bool = False,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    engine: str = "oxigraph",
+    endpoint: str | None = None,
+) -> State:
+    """Load the graph (or check the endpoint answers), and parse the saved queries once.
 
-    kg = KnowledgeGraph.load(home, reason=reason)
-    state = State(
-        kg=kg,
-        union=kg.union(),
-        graph_names=kg.graph_names(),
-        saved={q.name: q for q in kg.saved_queries()},
-        max_rows=max_rows,
-    )
-    for saved in state.saved.values():
+    Oxigraph: an in-memory store filled from the home's files (safe to share with forked
+    workers, unlike a RocksDB store, whose background threads do not survive a fork).
+    ``reason`` needs rdflib (the inferences are computed there), so it picks rdflib.
+    """
+    from .paths import Home, resolve_home
+    from .queries import list_saved
+
+    home = home if isinstance(home, Home) else resolve_home(home)
+    saved = {q.name: q for q in list_saved(home)}
+    if endpoint:
+        from .graph import INFERRED_GRAPH, home_graph_names
+
+        names = [n for n in home_graph_names(home) if n != INFERRED_GRAPH]
+        state = State("remote", names, saved, max_rows, endpoint=endpoint)
+        remote_result(state, "ASK { }")  # fails early (exit 2) if the endpoint does not answer
+    elif reason or engine == "rdflib":
+        from .graph import KnowledgeGraph
+
+        kg = KnowledgeGraph.load(home, reason=reason)
+        names = kg.graph_names()
+        state = State("rdflib", names, saved, max_rows, kg=kg, union=kg.union())
+        state.triples = len(state.union)
+        state.sizes = {name: len(kg.named_graph(name)) for name in names}
+    else:
+        from .oxstore import open_store
+
+        store = open_store(home, persistent=False)
+        counts = store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+        sizes = {URIRef(row["g"].value): int(row["n"].value) for row in counts}
+        names = sorted((n for n, size in sizes.items() if size), key=str)
+        total = store.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+            use_default_graph_as_union=True,
+        )
+        state = State("oxigraph", names, saved, max_rows, store=store, sizes=sizes)
+        state.triples = int(next(iter(total))["n"].value)
+    for query in state.saved.values():
         try:
-            prepare(state, saved.text)
+            prepare(state, query.text)
         except HTTPProblem:
             pass  # reported when the query is run
     return state
 
 
+# Words that reach outside a read-only dataset: never keywords of a SPARQL query (SERVICE
+# aside). Looked for as bare words, outside strings, IRIs, comments, variables and prefixed
+# names, after expanding \u escapes: a second check, in case the engine's parser (Oxigraph's
+# in Rust, or the remote's) reads a text differently from rdflib's.
+REACHING_WORDS = re.compile(
+    r"(?<![\w:?$-])(SERVICE|LOAD|INSERT|DELETE|DROP|CLEAR|CREATE|ADD|MOVE|COPY|DEFINE)(?![\w:-])",
+    re.IGNORECASE,
+)
+_NOT_CODE = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*|[?$][\w]+|[\w.-]*:[\w.%:-]*"
+)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def reaching_word(text: str) -> str | None:
+    """The first bare ``SERVICE``/``LOAD``/update word of ``text``, or ``None``."""
+    expanded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    found = REACHING_WORDS.search(_NOT_CODE.sub(" ", expanded))
+    return found.group(1).upper() if found else None
+
+
 def prepare(state: State, text: str) -> Any:
-    """Parse ``text`` (our prefixes predeclared) and check it; parsed queries are cached."""
+    """Parse ``text`` (our prefixes predeclared) with rdflib and check it, whatever engine
+    will run it; parsed queries are cached. Nothing reaches an engine before this."""
     cached = state.prepared.get(text)
     if cached is not None:
         return cached
@@ -288,49 +359,168 @@ def prepare(state: State, text: str) -> Any:
     except Exception as exc:  # noqa: BLE001 — rdflib's translation errors (unknown prefix…)
         raise HTTPProblem(400, f"SPARQL error: {exc}") from None
     check_query(query, state.graph_names)
+    word = reaching_word(text)
+    if word is not None:
+        raise HTTPProblem(
+            400, f"{word} refused: this endpoint is read-only and never reaches other servers"
+        )
     if len(state.prepared) > 512:
         state.prepared.clear()
     state.prepared[text] = query
     return query
 
 
+@dataclass
+class Outcome:
+    """A result cut at the row limit: rows (SELECT), a boolean (ASK) or triples."""
+
+    type: str
+    variables: list[Variable] = field(default_factory=list)
+    rows: list[dict[Variable, Node]] = field(default_factory=list)
+    boolean: bool = False
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+    truncated: bool = False
+
+
+def _cut_rows(variables: list[Variable], rows: Iterable[dict], limit: int) -> Outcome:
+    kept = list(islice(rows, limit + 1))
+    return Outcome("SELECT", variables, kept[:limit], truncated=len(kept) > limit)
+
+
+def _cut_triples(kind: str, triples: Iterable[tuple], limit: int, lazy: bool) -> Outcome:
+    """A lazy engine stops reading past the limit; a materialised graph is cut after sorting
+    (the same triples every time)."""
+    if lazy:
+        seen: set[tuple] = set()
+        for triple in triples:
+            seen.add(triple)
+            if len(seen) > limit:
+                break
+        kept = list(seen)
+    else:
+        kept = list(triples)
+    if len(kept) <= limit:
+        return Outcome(kind, triples=kept)
+    kept = sorted(kept, key=lambda t: tuple(term_sort_key(x) for x in t))[:limit]
+    return Outcome(kind, triples=kept, truncated=True)
+
+
+def _from_result(result: Any, limit: int) -> Outcome:
+    """An rdflib ``Result`` (rdflib engine, remote endpoint) cut at ``limit``."""
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return _cut_triples(result.type, result.graph or [], limit, lazy=False)
+    if result.type == "ASK":
+        return Outcome("ASK", boolean=bool(result.askAnswer))
+    rows = ({Variable(k): v for k, v in row.asdict().items()} for row in result)
+    return _cut_rows(list(result.vars or []), rows, limit)
+
+
+def _has_dataset_clause(query: Any) -> bool:
+    algebra = query.algebra
+    return bool(algebra["datasetClause"] if "datasetClause" in algebra else None)
+
+
+def oxigraph_outcome(state: State, text: str, prepared: Any) -> Outcome:
+    """Run ``text`` on the in-memory store, reading no further than the row limit.
+
+    The default graph is the union of the named graphs, as in the rdflib dataset, unless the
+    query names its own with ``FROM`` (already checked to be graphs of the store).
+    """
+    import pyoxigraph as ox
+
+    from .oxstore import to_rdflib
+
+    try:
+        answer = state.store.query(
+            text,
+            prefixes={p: str(ns) for p, ns in PREFIXES.items()},
+            use_default_graph_as_union=not _has_dataset_clause(prepared),
+        )
+    except SyntaxError as exc:
+        raise HTTPProblem(400, f"SPARQL error: {exc}") from None
+    limit = state.max_rows
+    if isinstance(answer, ox.QueryBoolean):
+        return Outcome("ASK", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        names = [v.value for v in answer.variables]
+        variables = [Variable(n) for n in names]
+
+        def rows():
+            for solution in answer:
+                row = {}
+                for name, var in zip(names, variables, strict=True):
+                    value = solution[name]
+                    if value is not None:
+                        row[var] = to_rdflib(value)
+                yield row
+
+        return _cut_rows(variables, rows(), limit)
+    kind = "DESCRIBE" if getattr(prepared.algebra, "name", "") == "DescribeQuery" else "CONSTRUCT"
+    triples = ((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer)
+    return _cut_triples(kind, triples, limit, lazy=True)
+
+
+def remote_result(state: State, text: str, params: Mapping[str, str] | None = None) -> Any:
+    """``text`` (a saved query's, or ad-hoc with our PREFIX block) run at the endpoint;
+    an endpoint that cannot be reached or fails is 502, one that refuses the query 400."""
+    from .errors import InputError
+    from .queries import SavedQuery
+    from .remote import run_remote
+
+    saved = text if isinstance(text, SavedQuery) else SavedQuery.from_text(text, "<query>")
+    try:
+        return run_remote(state.endpoint, saved, params)
+    except InputError as exc:
+        message = str(exc)
+        status = 400 if re.search(r": HTTP 4\d\d\b", message) else 502
+        raise HTTPProblem(status, f"the remote endpoint answered: {message}") from None
+
+
 def evaluate(
     state: State,
     text: str,
-    bindings: Mapping[Variable, Node] | None,
     fmt: str | None,
     accept: str | None,
+    saved: SavedQuery | None = None,
+    params: Mapping[str, str] | None = None,
 ) -> Reply:
-    """Run one query with the row limit and render it in the negotiated format."""
+    """Check ``text`` (a saved query's own text, or ad-hoc), run it on the state's engine with
+    the row limit, and render it in the negotiated format. A saved query's parameters are
+    bound as rdflib ``initBindings`` on rdflib, as a ``VALUES`` block elsewhere (as
+    ``diplokg query`` does)."""
     from rdflib.query import Result
 
     from .results import render, render_graph
 
     query = prepare(state, text)
-    result = state.kg.dataset.query(query, initBindings=dict(bindings or {}))
     limit = state.max_rows
-    truncated = False
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
+    if state.engine == "rdflib":
+        from .queries import variable_bindings
+
+        bindings = variable_bindings(saved.bind(params)) if saved is not None else {}
+        outcome = _from_result(state.kg.dataset.query(query, initBindings=bindings), limit)
+    elif state.engine == "oxigraph":
+        runs = saved.portable_text(params) if saved is not None else text
+        outcome = oxigraph_outcome(state, runs, query)
+    else:
+        from .namespaces import sparql_prologue
+
+        target = saved if saved is not None else sparql_prologue() + text
+        outcome = _from_result(remote_result(state, target, params), limit)
+    if outcome.type in ("CONSTRUCT", "DESCRIBE"):
         chosen = requested_format(fmt, accept, GRAPH_OFFERS)
-        triples = list(result.graph or [])
-        if len(triples) > limit:
-            truncated = True
-            triples = sorted(triples, key=lambda t: tuple(term_sort_key(x) for x in t))[:limit]
-        body = render_graph(triples, chosen)
+        body = render_graph(outcome.triples, chosen)
     else:
         chosen = requested_format(fmt, accept, RESULT_OFFERS)
-        if result.type == "SELECT":
-            rows = list(islice(result, limit + 1))
-            truncated = len(rows) > limit
-            cut = Result("SELECT")
-            cut.vars = list(result.vars or [])
-            cut.bindings = [
-                {Variable(k): v for k, v in row.asdict().items()} for row in rows[:limit]
-            ]
-            result = cut
+        result = Result(outcome.type)
+        if outcome.type == "ASK":
+            result.askAnswer = outcome.boolean
+        else:
+            result.vars = outcome.variables
+            result.bindings = outcome.rows
         body = render(result, chosen)
-    headers: dict[str, str] = {}
-    if truncated:
+    headers: dict[str, str] = {ENGINE_HEADER: state.engine}
+    if outcome.truncated:
         headers[TRUNCATED_HEADER] = "true"
         headers[MAX_ROWS_HEADER] = str(limit)
         body = _mark_truncated(body, chosen, limit)
@@ -368,7 +558,7 @@ def handle_job(job: dict) -> Reply:
             raise HTTPProblem(500, "worker has no graph loaded")
         kind = job.get("kind")
         if kind == "sparql":
-            reply = evaluate(state, job["query"], None, job.get("format"), job.get("accept"))
+            reply = evaluate(state, job["query"], job.get("format"), job.get("accept"))
         elif kind == "update":
             problem = update_problem(job["update"])
             raise problem or HTTPProblem(
@@ -398,18 +588,14 @@ def handle_job(job: dict) -> Reply:
 
 
 def run_saved(state: State, name: str, params: Mapping[str, str], job: dict) -> Reply:
-    from .queries import variable_bindings
-
     saved = state.saved.get(name)
     if saved is None:
         raise HTTPProblem(404, f"unknown query {name!r} (saved queries: {', '.join(state.saved)})")
     try:
-        bound = saved.bind(params)
+        saved.bind(params)
     except QueryParameterError as exc:
         raise HTTPProblem(400, str(exc)) from None
-    return evaluate(
-        state, saved.text, variable_bindings(bound), job.get("format"), job.get("accept")
-    )
+    return evaluate(state, saved.text, job.get("format"), job.get("accept"), saved, params)
 
 
 # --- entity pages -----------------------------------------------------------------------------
@@ -435,12 +621,76 @@ def entity_triples(graph: Graph, iri: URIRef) -> list[tuple[Node, Node, Node]]:
     return triples
 
 
+NEIGHBOURHOOD = """\
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+PREFIX dk: <https://w3id.org/diplokg/ontology#>
+CONSTRUCT { <IRI> ?p1 ?o1 . ?s2 ?p2 <IRI> . ?s ?p ?o }
+FROM_CLAUSES
+WHERE {
+  { <IRI> ?p1 ?o1 }
+  UNION { ?s2 ?p2 <IRI> }
+  UNION { <IRI> dk:evidence ?s . ?s ?p ?o }
+  UNION { <IRI> dk:evidence ?e . ?e oa:hasSelector ?s . ?s ?p ?o }
+  UNION { <IRI> dk:evidence ?e . ?e oa:hasSource ?s . ?s ?p ?o
+          FILTER (?p IN (rdfs:label, dk:sourceFile)) }
+  UNION { <IRI> prov:wasDerivedFrom ?s . ?s ?p ?o FILTER (?p IN (rdfs:label, dk:sourceFile)) }
+  UNION { ?s ?x <IRI> . ?s ?p ?o FILTER (?p IN (dk:evidence, prov:wasDerivedFrom)) }
+  UNION { ?f ?x <IRI> . ?f dk:evidence ?s . ?s ?p ?o FILTER (?p IN (oa:hasSource, oa:hasSelector)) }
+  UNION { ?f ?x <IRI> . ?f dk:evidence ?e . ?e oa:hasSelector ?s . ?s ?p ?o
+          FILTER (?p IN (oa:exact, oa:start, oa:end)) }
+  UNION { ?f ?x <IRI> . ?f dk:evidence ?e . ?e oa:hasSource ?s . ?s ?p ?o
+          FILTER (?p IN (rdfs:label, dk:sourceFile)) }
+  UNION { ?f ?x <IRI> . ?f prov:wasDerivedFrom ?s . ?s ?p ?o
+          FILTER (?p IN (rdfs:label, dk:sourceFile)) }
+  UNION { <IRI> ?s ?x . ?s ?p ?o FILTER (?p = rdfs:label) }
+  UNION { <IRI> ?x ?s . ?s ?p ?o FILTER (?p = rdfs:label) }
+  UNION { ?s ?x <IRI> . ?s ?p ?o FILTER (?p = rdfs:label) }
+  UNION { ?x ?s <IRI> . ?s ?p ?o FILTER (?p = rdfs:label) }
+}
+"""
+"""What an entity page shows, in one query any engine answers: the entity's statements both
+ways, its evidence chain (and that of the facts pointing at it), the sources' labels and files,
+and the labels of every node shown. ``entity_triples`` and ``entity_html`` read the same from
+this small graph as from the whole union (a test checks every entity)."""
+
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def entity_graph(state: State, iri: URIRef) -> Graph:
+    """The graph an entity page is drawn from: the union (rdflib), else ``NEIGHBOURHOOD``."""
+    if state.engine == "rdflib":
+        return state.union
+    from .rdfio import new_graph
+
+    text = NEIGHBOURHOOD.replace("IRI", str(iri))
+    if state.engine == "oxigraph":
+        outcome = _oxigraph_triples(state, text.replace("FROM_CLAUSES\n", ""))
+    else:  # the endpoint may hold graphs of its own: read ours only
+        froms = "".join(f"FROM <{name}>\n" for name in state.graph_names)
+        outcome = remote_result(state, text.replace("FROM_CLAUSES\n", froms)).graph or []
+    graph = new_graph()
+    for triple in outcome:
+        graph.add(triple)
+    return graph
+
+
+def _oxigraph_triples(state: State, text: str) -> list[tuple[Node, Node, Node]]:
+    from .oxstore import to_rdflib
+
+    answer = state.store.query(text, use_default_graph_as_union=True)
+    return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer]
+
+
 def entity_reply(state: State, slug: str, accept: str | None, fmt: str | None) -> Reply:
     from .results import render_graph
 
     iri = URIRef(str(DKID) + slug)
-    graph = state.union
-    if not slug or (
+    if not slug or _NOT_IN_IRI.search(slug):
+        raise HTTPProblem(404, f"unknown entity <{iri}>: the graph says nothing about it")
+    graph = entity_graph(state, iri)
+    if (
         next(graph.triples((iri, None, None)), None) is None
         and next(graph.triples((None, None, iri)), None) is None
     ):
@@ -695,7 +945,8 @@ def service_description(endpoint: str, state: State) -> str:
     g.add((dataset, RDF.type, sd.Dataset))
     g.add((dataset, sd.defaultGraph, default))
     g.add((default, RDF.type, sd.Graph))
-    g.add((default, VOID.triples, Literal(len(state.union))))
+    if state.triples is not None:
+        g.add((default, VOID.triples, Literal(state.triples)))
     for index, name in enumerate(state.graph_names):
         named, inner = BNode(f"named{index}"), BNode(f"graph{index}")
         g.add((dataset, sd.namedGraph, named))
@@ -703,7 +954,8 @@ def service_description(endpoint: str, state: State) -> str:
         g.add((named, sd.name, name))
         g.add((named, sd.graph, inner))
         g.add((inner, RDF.type, sd.Graph))
-        g.add((inner, VOID.triples, Literal(len(state.kg.named_graph(name)))))
+        if name in state.sizes:
+            g.add((inner, VOID.triples, Literal(state.sizes[name])))
     return g.serialize(format="turtle")
 
 
@@ -723,6 +975,8 @@ class ServeConfig:
     max_concurrent: int = DEFAULT_MAX_CONCURRENT
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     sandbox: bool = True
+    engine: str = "oxigraph"
+    endpoint: str | None = None
 
     @property
     def worker_count(self) -> int:
@@ -928,12 +1182,18 @@ def run_serve(
     max_concurrent: int = DEFAULT_MAX_CONCURRENT,
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES,
     sandbox: bool = True,
+    engine: str = "oxigraph",
+    endpoint: str | None = None,
 ) -> None:
     """Load the graph, fork the query workers, lock the process down, serve until stopped.
 
     Order matters: the graph is loaded and the saved queries parsed before the workers are
     forked (they share it copy-on-write), and the sandbox is installed before the fork (the
-    workers, which run the queries, inherit it) and before uvicorn starts listening.
+    workers, which run the queries, inherit it) and before uvicorn starts listening. With a
+    local engine each worker also moves into a network namespace of its own, with no network
+    (``workers.cut_network``): Oxigraph, in Rust, opens connections the audit hook never sees
+    (its ``SERVICE`` client). With ``endpoint`` the server is a read-only proxy: the same
+    checks run here, and only the endpoint may be connected to.
     """
     global _STATE
     try:
@@ -945,24 +1205,49 @@ def run_serve(
     import rdflib.plugins.sparql
 
     from .paths import Home, resolve_home
-    from .workers import WorkerPool
+    from .workers import WorkerPool, call_with_time_limit, cut_network
 
+    if engine not in ("oxigraph", "rdflib"):
+        raise DiplokgError(f"unknown engine {engine!r} (oxigraph or rdflib)")
+    if endpoint and reason:
+        raise DiplokgError(
+            "--reason computes inferences locally: it cannot be combined with --endpoint"
+        )
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     config = ServeConfig(
-        host, port, timeout, max_rows, reason, workers, max_concurrent, max_request_bytes, sandbox
+        host,
+        port,
+        timeout,
+        max_rows,
+        reason,
+        workers,
+        max_concurrent,
+        max_request_bytes,
+        sandbox,
+        engine,
+        endpoint,
     )
     home = home if isinstance(home, Home) else resolve_home(home)
-    _STATE = load_state(home, reason=reason, max_rows=max_rows)
-    pool = WorkerPool(handle_job, config.worker_count, timeout, max_concurrent)
+    _STATE = load_state(home, reason=reason, max_rows=max_rows, engine=engine, endpoint=endpoint)
+    isolate = None
+    if _STATE.engine != "remote" and call_with_time_limit(cut_network, 10):
+        isolate = cut_network
+    pool = WorkerPool(handle_job, config.worker_count, timeout, max_concurrent, isolate)
     app = create_app(_STATE, config, pool)
     if sandbox:
         from . import sandbox as guard
 
-        guard.install(home.root)
+        guard.install(home.root, endpoints=[endpoint] if endpoint else [])
     pool.start()
     shown = f"[{host}]" if ":" in host else host
+    if _STATE.engine == "remote":
+        what = f"a read-only proxy for {endpoint}"
+    else:
+        what = f"{_STATE.triples} triples, engine {_STATE.engine}"
+        what += " (in memory)" if _STATE.engine == "oxigraph" else ""
+        what += ", workers without network" if isolate else ", workers with network"
     print(
-        f"diplokg: serving {home.root} at http://{shown}:{port}/ — {len(_STATE.union)} triples,"
+        f"diplokg: serving {home.root} at http://{shown}:{port}/ — {what},"
         f" {len(_STATE.saved)} saved queries, {config.worker_count} query workers, time limit"
         f" {timeout:g} s, row limit {max_rows}, at most {max_concurrent} queries in flight,"
         f" sandbox {'on' if sandbox else 'off'}",

@@ -57,11 +57,33 @@ class Worker:
     jobs: int = 0
 
 
-def _worker_main(conn: Connection, handler: Handler, parent: int) -> None:
+def cut_network() -> bool:
+    """Move this process into new user and network namespaces: no interface but a loopback
+    that is down, so every connection fails in the kernel, native code's too (pyoxigraph's
+    ``SERVICE`` client does not pass through Python's audit hook). Open pipes keep working.
+
+    Only a single-threaded process can do it (a forked worker is). Returns whether it worked:
+    kernels that refuse unprivileged user namespaces leave the process as it was.
+    """
+    import ctypes
+
+    clone_newuser, clone_newnet = 0x10000000, 0x40000000
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.unshare(clone_newuser | clone_newnet) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _worker_main(
+    conn: Connection, handler: Handler, parent: int, isolate: Callable[[], Any] | None = None
+) -> None:
     """The loop a worker runs until its parent goes away: receive a job, send the reply."""
     signal.set_wakeup_fd(-1)  # the parent's event-loop wake-up pipe is not ours
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which kills us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if isolate is not None:
+        isolate()
     while True:
         if not conn.poll(1.0):
             if os.getppid() != parent:
@@ -86,13 +108,22 @@ class WorkerPool:
 
     ``max_pending`` bounds the jobs in flight (running or waiting for a worker); past it,
     ``submit`` raises ``Busy`` at once. A job waits at most ``timeout`` seconds for a free
-    worker (``Busy``) and then runs at most ``timeout`` seconds (``JobTimeout``).
+    worker (``Busy``) and then runs at most ``timeout`` seconds (``JobTimeout``). ``isolate``
+    runs in each worker once, before its first job (``cut_network``).
     """
 
-    def __init__(self, handler: Handler, size: int, timeout: float, max_pending: int) -> None:
+    def __init__(
+        self,
+        handler: Handler,
+        size: int,
+        timeout: float,
+        max_pending: int,
+        isolate: Callable[[], Any] | None = None,
+    ) -> None:
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.handler = handler
+        self.isolate = isolate
         self.size = size
         self.timeout = timeout
         self.max_pending = max(1, max_pending)
@@ -121,7 +152,7 @@ class WorkerPool:
                 parent_end.close()
                 for other in self._workers:
                     other.conn.close()
-                _worker_main(child_end, self.handler, parent)
+                _worker_main(child_end, self.handler, parent, self.isolate)
             except BaseException:  # noqa: BLE001
                 code = 1
             finally:
