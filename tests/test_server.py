@@ -1045,3 +1045,206 @@ def test_a_worker_cut_off_from_the_network_cannot_connect_even_from_oxigraph(lis
     assert outcome[0] == "cut True", "unprivileged user namespaces are off on this machine"
     assert outcome[1].startswith("python refused") and outcome[2] == "oxigraph refused"
     assert connections(sock) == 0
+
+
+# --- proxy mode: diplokg --endpoint URL serve ---------------------------------------------------
+
+VIRTUOSO_DIFFERS = {"agreements", "north-korea-cambodia"}
+"""Saved queries Virtuoso 7.2 answers differently for reasons of its own (test_remote.py)."""
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    from _virtuoso import Virtuoso
+
+    from diplokg.remote import push
+
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        push(KnowledgeGraph.load(HOME), server.endpoint)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def proxy(virtuoso, tmp_path_factory) -> Iterator[Server]:
+    running = start_server(
+        tmp_path_factory.mktemp("proxy"),
+        "--timeout",
+        "20",
+        before=("--endpoint", virtuoso.endpoint),
+    )
+    yield running
+    running.stop()
+
+
+def virtuoso_count(virtuoso) -> int:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    url = virtuoso.endpoint + "?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return int(json.load(response)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_proxy_answers_saved_queries_as_the_local_server_does(proxy, server):
+    assert "a read-only proxy for http://127.0.0.1:" in proxy.log.read_text()
+    differ = []
+    for saved in RUNNABLE:
+        theirs = http(f"{proxy.url}/queries/{saved.name}", headers={"Accept": "application/json"})
+        ours = http(f"{server.url}/queries/{saved.name}", headers={"Accept": "application/json"})
+        if saved.name in VIRTUOSO_DIFFERS:
+            continue
+        assert theirs.status == 200, (saved.name, theirs.text)
+        assert theirs.headers["x-diplokg-engine"] == "remote"
+        if rows_from_json(json.loads(theirs.body)) != rows_from_json(json.loads(ours.body)):
+            differ.append(saved.name)
+        for fmt in ("csv", "tsv", "xml"):
+            assert http(f"{proxy.url}/queries/{saved.name}?format={fmt}").status == 200
+    assert differ == []
+    status, body = curl(
+        f"{proxy.url}/queries/status-on-date?date=1980-01-01", "-H", "Accept: text/csv"
+    )
+    assert (status, body) == curl(
+        f"{server.url}/queries/status-on-date?date=1980-01-01", "-H", "Accept: text/csv"
+    )
+
+
+def test_proxy_sparql_select_ask_construct(proxy, server):
+    """Ad-hoc queries (our prefixes predeclared) give what the local server gives; the
+    select keeps to our IRIs (Virtuoso's default graph holds its own system graphs too)."""
+    ours_only = (
+        "SELECT ?s ?label WHERE { ?s rdfs:label ?label "
+        "FILTER (STRSTARTS(STR(?s), STR(dkid:))) } ORDER BY ?s ?label LIMIT 50"
+    )
+    for query in (ours_only, PROBES["probe-ask"]):
+        theirs = post_query(proxy, query, "application/sparql-results+json")
+        ours = post_query(server, query, "application/sparql-results+json")
+        assert theirs.status == 200, theirs.text
+        a, b = json.loads(theirs.body), json.loads(ours.body)
+        if "boolean" in b:
+            assert a == b, (a, b)
+        else:
+            assert rows_from_json(a) == rows_from_json(b)
+    theirs = post_query(proxy, query_text("probe-construct"), "application/n-triples")
+    ours = post_query(server, query_text("probe-construct"), "application/n-triples")
+    assert isomorphic(
+        Graph().parse(data=theirs.text, format="nt"), Graph().parse(data=ours.text, format="nt")
+    )
+
+
+def test_proxy_entity_pages_match_the_local_ones(proxy, server):
+    for slug in ("laos-south-korea-relations", "laos"):
+        for accept in ("text/html", "application/n-triples"):
+            theirs = http(f"{proxy.url}/id/{slug}", headers={"Accept": accept})
+            ours = http(f"{server.url}/id/{slug}", headers={"Accept": accept})
+            assert theirs.status == 200, theirs.text
+            if accept == "text/html":
+                assert theirs.body == ours.body
+            else:
+                assert isomorphic(
+                    Graph().parse(data=theirs.text, format="nt"),
+                    Graph().parse(data=ours.text, format="nt"),
+                )
+    assert http(f"{proxy.url}/id/no-such-entity").status == 404
+
+
+def test_proxy_refuses_update_load_service_and_virtuoso_is_unchanged(proxy, virtuoso, listener):
+    sock, port = listener
+    before = virtuoso_count(virtuoso)
+    insert = "INSERT DATA { GRAPH <urn:diplokg:test> { <urn:diplokg:a> <urn:diplokg:p> 1 } }"
+    assert (
+        http(proxy.sparql, insert.encode(), {"Content-Type": "application/sparql-update"}).status
+        == 403
+    )
+    assert post_query(proxy, insert).status == 403
+    drop = urllib.parse.urlencode({"update": "DROP ALL"}).encode()
+    answer = http(proxy.sparql, drop, {"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status == 403 and "read-only" in answer.text
+    load = post_query(proxy, f"LOAD <http://127.0.0.1:{port}/x.ttl>")
+    assert load.status == 400 and "LOAD refused" in load.text
+    service = post_query(
+        proxy, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    )
+    assert service.status == 400 and "SERVICE" in service.text
+    outside = post_query(
+        proxy, f"SELECT * FROM <http://127.0.0.1:{port}/d.ttl> WHERE {{ ?s ?p ?o }}"
+    )
+    assert outside.status == 400 and "refused" in outside.text
+    assert connections(sock) == 0
+    assert virtuoso_count(virtuoso) == before
+
+
+class FakeEndpoint:
+    """A loopback SPARQL endpoint that records every query: ``ASK`` answers at once, a query
+    with ``slow`` in it sleeps 30 s, anything else gets 20 rows."""
+
+    def __init__(self) -> None:
+        import http.server
+
+        self.queries: list[str] = []
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 — the http.server convention
+                length = int(self.headers.get("content-length") or 0)
+                form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+                text = form.get("query") or form.get("update") or ""
+                fake.queries.append(text)
+                if "ASK" in text:
+                    body = {"head": {}, "boolean": True}
+                else:
+                    if "slow" in text:
+                        time.sleep(30)
+                    rows = [{"x": {"type": "literal", "value": str(i)}} for i in range(20)]
+                    body = {"head": {"vars": ["x"]}, "results": {"bindings": rows}}
+                data = json.dumps(body).encode()
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    pass
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.endpoint = f"http://127.0.0.1:{self.httpd.server_address[1]}/sparql"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_proxy_time_limit_row_limit_and_nothing_refused_is_forwarded(tmp_path):
+    fake = FakeEndpoint()
+    running = start_server(
+        tmp_path, "--timeout", "2", "--max-rows", "5", "--workers", "1",
+        before=("--endpoint", fake.endpoint),
+    )  # fmt: skip
+    try:
+        started = time.monotonic()
+        slow = post_query(running, "SELECT ?x WHERE { ?x ?p 'slow' }")
+        assert slow.status == 503 and "time limit" in slow.text
+        assert time.monotonic() - started < 3
+        cut = post_query(running, "SELECT ?x WHERE { ?x ?p ?o }", "application/sparql-results+json")
+        assert cut.status == 200 and cut.headers["x-diplokg-truncated"] == "true"
+        assert len(json.loads(cut.body)["results"]["bindings"]) == 5
+        seen = list(fake.queries)
+        for refused in (
+            "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            "LOAD <http://example.org/x.ttl>",
+            "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+            "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }",
+            "SELECT * WHERE { ?s ?p ?o ",
+        ):
+            assert post_query(running, refused).status in (400, 403), refused
+        assert fake.queries == seen  # none of them reached the endpoint
+    finally:
+        running.stop()
+        fake.stop()
