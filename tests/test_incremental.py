@@ -4,7 +4,8 @@ The corpus: the examples of tests/data/shapes/ (a batch added to ontology + enti
 shape tests validate them), and removals and edits of real facts (a batch added to the real
 graph from which a fact, or one statement of it, was taken out). For each, the results the
 batch introduces must be the same whether the whole graph or the small neighbourhood graph
-is validated.
+is validated. Each batch also runs through an ``OxKnowledgeGraph`` (the neighbourhood read
+from an Oxigraph store holding the same named graphs), which must give the same results.
 """
 
 from __future__ import annotations
@@ -16,10 +17,18 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
 from diplokg.graph import ONTOLOGY_GRAPH, KnowledgeGraph, SourceFile, empty_dataset
+from diplokg.incremental import (
+    TargetsOnOxigraph,
+    dataset_lookup,
+    focus_and_context,
+    ontology_triples,
+    to_oxigraph,
+)
 from diplokg.namespaces import DK, DKID, GRAPH, OA
+from diplokg.oxstore import OxKnowledgeGraph
 from diplokg.paths import resolve_home
-from diplokg.rdfio import parse_turtle
-from diplokg.validation import load_shapes, shacl, validate_triples
+from diplokg.rdfio import parse_turtle, to_turtle
+from diplokg.validation import load_shapes, shacl, validate_new, validate_triples
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -48,14 +57,32 @@ def graph_of(files: list[Path], without: set = frozenset()) -> KnowledgeGraph:
     return KnowledgeGraph(HOME, dataset, loaded)
 
 
+def on_oxigraph(kg: KnowledgeGraph) -> OxKnowledgeGraph:
+    """The same named graphs in an in-memory Oxigraph store (blank node labels kept)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for source in kg.files:
+        name = ox.NamedNode(str(source.graph))
+        store.extend([ox.Quad(*map(to_oxigraph, t), name) for t in kg.dataset.graph(source.graph)])
+    return OxKnowledgeGraph(kg.home, store)
+
+
+def keys(report) -> list[str]:
+    return sorted(map(repr, (r.key() for r in report.results)))
+
+
 def verdicts(kg: KnowledgeGraph, batch: set) -> tuple[list, list]:
-    """Introduced results (keys, sorted) by the whole-graph and the incremental method."""
+    """Introduced results (keys, sorted) by the whole-graph and the incremental method; the
+    incremental method on the Oxigraph store must agree with it."""
     whole = validate_triples(kg, batch, [], incremental=False)
     small = validate_triples(kg, batch, [], incremental=True)
-    assert whole.conforms == small.conforms
-    return sorted(map(repr, (r.key() for r in whole.results))), sorted(
-        map(repr, (r.key() for r in small.results))
-    )
+    ox_kg = on_oxigraph(kg)
+    on_store = validate_triples(ox_kg, batch, [], incremental=True)
+    assert ox_kg._rdflib is None, "the Oxigraph path must not build the rdflib dataset"
+    assert whole.conforms == small.conforms == on_store.conforms
+    assert keys(on_store) == keys(small)
+    return keys(whole), keys(small)
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +101,8 @@ def test_shape_example_batches(base: tuple[KnowledgeGraph, set], example: Path) 
     after, _ = shacl(kg.asserted_triples() | batch, load_shapes(kg))
     whole = sorted(repr(r.key()) for r in after if r.key() not in known)
     small = validate_triples(kg, batch, [], incremental=True)
-    assert sorted(repr(r.key()) for r in small.results) == whole
+    assert keys(small) == whole
+    assert keys(validate_triples(on_oxigraph(kg), batch, [], incremental=True)) == whole
     if example.name.startswith("invalid-"):
         assert whole, "the failing example must fail"
 
@@ -147,3 +175,39 @@ def test_real_fact_batches(case: tuple[str, set, set]) -> None:
         assert not whole
     else:
         assert whole, f"{name}: the edit must be caught"
+
+
+def test_sparql_targets_run_on_oxigraph_only_when_exact() -> None:
+    """The small graph's SPARQL targets go to Oxigraph when every triple reads back as given
+    (the real neighbourhood), and to rdflib when Oxigraph would rewrite a literal."""
+    kg = graph_of(REAL, without=_description(SIGNING))
+    focus, context = focus_and_context(
+        _description(SIGNING), dataset_lookup(kg), ontology_triples(kg)
+    )
+    assert SIGNING in focus
+    assert TargetsOnOxigraph(context).exact
+    odd = (SIGNING, DK.date, Literal("02025-12-15", datatype=XSD.date))
+    canonical = (SIGNING, DK.sequenceNumber, Literal("01", datatype=XSD.integer))
+    assert TargetsOnOxigraph(context | {odd}).exact  # not a valid date: kept as written
+    assert not TargetsOnOxigraph(context | {canonical}).exact
+    shapes = load_shapes(kg)
+    batch = context | _description(SIGNING) | {canonical}
+    fast, _ = shacl(batch, shapes, small=True)
+    slow, _ = shacl(batch, shapes)
+    assert sorted(repr(r.key()) for r in fast) == sorted(repr(r.key()) for r in slow)
+
+
+def test_validate_new_on_the_store_does_not_build_the_dataset(tmp_path: Path) -> None:
+    """``validate_new`` on an ``OxKnowledgeGraph``: strict parsing, undeclared ``dk:`` terms
+    refused, verdict and located results as on the rdflib graph, no rdflib dataset built."""
+    kg = graph_of(REAL, without=_description(SIGNING))
+    facts = tmp_path / "signing.ttl"
+    bad = {t for t in _description(SIGNING) if t[1] != DK.signatory}
+    bad.add((SIGNING, DK.signatory, DKID["kim-jong-un"]))
+    facts.write_text(to_turtle(bad), encoding="utf-8")
+    ox_kg = on_oxigraph(kg)
+    on_store = validate_new(ox_kg, [facts])
+    assert ox_kg._rdflib is None
+    on_dataset = validate_new(kg, [facts])
+    assert not on_store.conforms
+    assert on_store.to_text() == on_dataset.to_text()

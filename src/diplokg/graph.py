@@ -131,16 +131,9 @@ class KnowledgeGraph:
     def parse_facts(self, path: Path, text: str | None = None) -> Graph:
         """Parse a new fact file strictly (see ``rdfio.parse_turtle``) and refuse ``dk:``
         terms the ontology does not declare and SHACL terms (facts are never shapes)."""
-        from .rdfio import undeclared_terms
-
         if text is None:
             text = read_text(path)
-        parsed = parse_turtle(path, text)
-        declared = set(self.dataset.graph(ONTOLOGY_GRAPH).subjects())
-        problems = undeclared_terms(parsed, declared, text, path)
-        if problems:
-            raise InputError("\n".join(problems))
-        return parsed
+        return check_facts(path, text, set(self.dataset.graph(ONTOLOGY_GRAPH).subjects()))
 
     def union(self) -> Graph:
         """A plain graph holding every triple of every named graph (prefixes bound)."""
@@ -236,6 +229,17 @@ class KnowledgeGraph:
         from .stats import compute_stats
 
         return compute_stats(self)
+
+
+def check_facts(path: Path, text: str, declared: set) -> Graph:
+    """``KnowledgeGraph.parse_facts`` given the subjects of the ontology (``declared``)."""
+    from .rdfio import undeclared_terms
+
+    parsed = parse_turtle(path, text)
+    problems = undeclared_terms(parsed, declared, text, path)
+    if problems:
+        raise InputError("\n".join(problems))
+    return parsed
 
 
 def empty_dataset() -> Dataset:

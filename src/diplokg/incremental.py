@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from rdflib import BNode, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
@@ -43,6 +43,8 @@ from .namespaces import DK, OA
 from .rdfio import Triple
 
 if TYPE_CHECKING:
+    import pyoxigraph
+
     from .graph import KnowledgeGraph
 
 Lookup = Callable[[Node | None, Node | None, Node | None], Iterable[Triple]]
@@ -144,3 +146,166 @@ def ontology_triples(kg: KnowledgeGraph) -> Iterable[Triple]:
     from .graph import ONTOLOGY_GRAPH
 
     return kg.dataset.graph(ONTOLOGY_GRAPH)
+
+
+def store_lookup(store: pyoxigraph.Store) -> Lookup:
+    """Pattern lookup over the named graphs of an Oxigraph store (``oxstore.open_store``: one
+    graph per source file), skipping the default graph and ``GRAPH["inferred"]``.
+
+    Why not the rdflib dataset: at 1M triples building it takes ~40 s and ~4 GB; the store is
+    on disk already, and a few hundred index lookups gather the neighbourhood of a batch.
+    Oxigraph keeps valid literals in canonical form (``"01"^^xsd:integer`` reads as ``"1"``).
+    """
+    import pyoxigraph as ox
+
+    from .graph import INFERRED_GRAPH
+    from .oxstore import to_rdflib
+
+    inferred = ox.NamedNode(str(INFERRED_GRAPH))
+
+    def lookup(s: Node | None, p: Node | None, o: Node | None) -> Iterator[Triple]:
+        if isinstance(s, Literal) or (p is not None and not isinstance(p, URIRef)):
+            return
+        pattern = [None if term is None else to_oxigraph(term) for term in (s, p, o)]
+        for quad in store.quads_for_pattern(*pattern, None):
+            graph = quad.graph_name
+            if isinstance(graph, ox.DefaultGraph) or graph == inferred:
+                continue
+            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+    return lookup
+
+
+def store_ontology(store: pyoxigraph.Store) -> set[Triple]:
+    """The triples of the ontology's named graph in an Oxigraph store."""
+    import pyoxigraph as ox
+
+    from .graph import ONTOLOGY_GRAPH
+    from .oxstore import to_rdflib
+
+    return {
+        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    }
+
+
+def neighbourhood_source(kg: object) -> tuple[Lookup, Iterable[Triple]]:
+    """Where ``focus_and_context`` reads the existing graph: the Oxigraph store of an
+    ``oxstore.OxKnowledgeGraph`` (its rdflib dataset is never built), else the dataset."""
+    store = getattr(kg, "__dict__", {}).get("store")
+    if getattr(type(kg), "engine", None) == "oxigraph" and store is not None:
+        return store_lookup(store), store_ontology(store)
+    return dataset_lookup(kg), ontology_triples(kg)
+
+
+# --- Oxigraph: the store's neighbourhood, and SPARQL targets on the small graph ---------------
+
+
+def to_oxigraph(term: Node):
+    """The pyoxigraph term for an rdflib term (IRI, blank node or literal)."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+class TargetsOnOxigraph(Graph):
+    """An in-memory rdflib graph whose unbound SPARQL queries Oxigraph answers.
+
+    Why: pyshacl evaluates each SPARQL target (``sh:target [ a sh:SPARQLTarget ]``) once, on
+    the whole data graph, with no bindings; rdflib's evaluator spends ~0.2 s on our vocabulary
+    target for a 1,000-triple graph, Oxigraph well under a millisecond. Triple lookups and the
+    SPARQL constraints (run with ``$this`` bound) stay with rdflib, so every message is the
+    one whole-graph validation writes.
+
+    Exact or not at all: Oxigraph stores valid literals in canonical form (``"01"^^xsd:integer``
+    as ``"1"``), which could change a ``FILTER``. So the mirror is used only when every triple
+    reads back exactly as given (``exact``); otherwise every query goes to rdflib.
+    """
+
+    def __init__(self, triples: Iterable[Triple]) -> None:
+        super().__init__(bind_namespaces="none")
+        from .rdfio import bind_prefixes
+
+        bind_prefixes(self)
+        for triple in triples:
+            self.add(triple)
+        self._mirror = self._build_mirror()
+
+    def _build_mirror(self):
+        import pyoxigraph as ox
+
+        from .oxstore import to_rdflib
+
+        try:
+            store = ox.Store()
+            store.extend(
+                [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in self]
+            )
+            back = {
+                (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+                for q in store.quads_for_pattern(None, None, None)
+            }
+        except (TypeError, ValueError):
+            return None
+        if len(back) != len(self) or any(t not in self for t in back):
+            return None
+        return store
+
+    @property
+    def exact(self) -> bool:
+        return self._mirror is not None
+
+    def query(  # noqa: D102 — rdflib's signature
+        self,
+        query_object,
+        processor="sparql",
+        result="sparql",
+        initNs=None,  # noqa: N803
+        initBindings=None,  # noqa: N803
+        use_store_provided=True,
+        **kwargs,
+    ):
+        if self._mirror is not None and isinstance(query_object, str) and not initBindings:
+            answer = self._oxigraph_select(query_object)
+            if answer is not None:
+                return answer
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
+
+    def _oxigraph_select(self, text: str):
+        import pyoxigraph as ox
+        from rdflib.query import Result
+        from rdflib.term import Variable
+
+        from .oxstore import to_rdflib
+
+        try:
+            answer = self._mirror.query(text)
+        except (SyntaxError, ValueError, OSError):
+            return None  # rdflib decides (and words any error)
+        if not isinstance(answer, ox.QuerySolutions):
+            return None
+        names = [v.value for v in answer.variables]
+        result = Result("SELECT")
+        result.vars = [Variable(n) for n in names]
+        rows = []
+        for solution in answer:
+            row = {}
+            for name, var in zip(names, result.vars, strict=True):
+                value = solution[name]
+                if value is not None:
+                    row[var] = to_rdflib(value)
+            rows.append(row)
+        result.bindings = rows
+        return result

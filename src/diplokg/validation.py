@@ -13,6 +13,7 @@ for them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -167,8 +168,47 @@ def _local(iri: Node) -> str:
 # --- running pyshacl -------------------------------------------------------------------------
 
 
+_SHAPES: dict[tuple[str, str], Graph] = {}
+"""Parsed shapes files by (path, SHA-256 of the text): parsed once per process."""
+_SHAPES_GRAPHS: dict[int, tuple[Graph, int, object]] = {}
+"""pyshacl ``ShapesGraph`` (shapes, SPARQL helpers) per shapes graph, built once per process."""
+
+
 def load_shapes(kg: KnowledgeGraph) -> Graph:
-    return parse_turtle(kg.home.shapes_file)
+    """The home's shapes graph, parsed once per process (until the file's text changes).
+
+    Why: parsing costs ~50 ms, and a graph parsed anew lists the ``sh:declare`` prefixes in
+    another order, so every SPARQL text changes and the parse cache of ``sparql_compat``
+    never hits. The graph is shared: do not change it (copy it first).
+    """
+    path = kg.home.shapes_file
+    text = read_text(path)
+    key = (str(path), hashlib.sha256(text.encode("utf-8")).hexdigest())
+    shapes = _SHAPES.get(key)
+    if shapes is None:
+        shapes = parse_turtle(path, text)
+        if len(_SHAPES) >= 8:
+            _SHAPES.clear()
+        _SHAPES[key] = shapes
+    return shapes
+
+
+def _shapes_graph(shapes: Graph) -> object:
+    """pyshacl's ``ShapesGraph`` for ``shapes``, kept while ``shapes`` keeps its size.
+
+    Building it harvests every shape and its SPARQL helpers; reusing it across runs is what
+    pyshacl itself does for the shapes of one run. A graph that changed size gets a new one.
+    """
+    from pyshacl.shapes_graph import ShapesGraph
+
+    entry = _SHAPES_GRAPHS.get(id(shapes))
+    if entry is not None and entry[0] is shapes and entry[1] == len(shapes):
+        return entry[2]
+    built = ShapesGraph(shapes)  # adds pyshacl's two system triples to ``shapes``
+    if len(_SHAPES_GRAPHS) >= 8:
+        _SHAPES_GRAPHS.clear()
+    _SHAPES_GRAPHS[id(shapes)] = (shapes, len(shapes), built)
+    return built
 
 
 def uses_advanced_features(shapes: Graph) -> bool:
@@ -179,15 +219,14 @@ def uses_advanced_features(shapes: Graph) -> bool:
 
 
 def shacl(
-    triples: Iterable[Triple], shapes: Graph, reason: bool = False
+    triples: Iterable[Triple], shapes: Graph, reason: bool = False, small: bool = False
 ) -> tuple[list[ValidationResult], Graph]:
     """Run pyshacl on ``triples`` (explicit graphs, no pyshacl inference).
 
-    With ``reason`` the data graph is first expanded with our OWL RL inferences. Returns the
-    parsed results and the raw report graph.
+    With ``reason`` the data graph is first expanded with our OWL RL inferences. ``small``
+    (a neighbourhood graph, see ``incremental``) lets Oxigraph evaluate the SPARQL targets
+    (``incremental.TargetsOnOxigraph``). Returns the parsed results and the raw report graph.
     """
-    from pyshacl import validate
-
     from .sparql_compat import install
 
     install()
@@ -196,31 +235,62 @@ def shacl(
     ):
         # pyshacl given no shapes validates the data against itself and says it conforms.
         raise InputError("the shapes graph is empty: nothing to validate against")
-    data = new_graph()
-    for triple in triples:
-        data.add(triple)
+    if small and not reason:
+        from .incremental import TargetsOnOxigraph
+
+        data: Graph = TargetsOnOxigraph(triples)
+    else:
+        data = new_graph()
+        for triple in triples:
+            data.add(triple)
     if reason:
         from .reasoning import infer
 
         for triple in infer(data):
             data.add(triple)
-    _, report, _ = validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=None,
-        inference="none",
-        advanced=True if uses_advanced_features(shapes) else False,
-        js=False,
-        do_owl_imports=False,
-        allow_warnings=True,
-        abort_on_first=False,
-        inplace=True,
-    )
-    keep_literals()  # pyshacl turns rdflib's literal normalisation back on when it returns
+    report = _run_pyshacl(data, shapes)
+    keep_literals()  # pyshacl turns rdflib's literal normalisation back on
     results = [
         _result(report, node, data) for node in report.subjects(RDF.type, SH.ValidationResult)
     ]
     return results, report
+
+
+def _run_pyshacl(data: Graph, shapes: Graph) -> Graph:
+    """What ``pyshacl.validate(data, shacl_graph=shapes, inplace=True, ...)`` does, with the
+    ``ShapesGraph`` of ``shapes`` reused across calls (see ``_shapes_graph``)."""
+    from pyshacl.errors import ValidationFailure
+    from pyshacl.graph_abstraction import DataGraph
+    from pyshacl.monkey import apply_patches, rdflib_bool_patch, rdflib_bool_unpatch
+    from pyshacl.validator import Validator, assign_baked_in
+
+    apply_patches()
+    assign_baked_in()
+    # validate() patches rdflib's booleans while it loads the shapes and unpatches them (which
+    # also turns literal normalisation back on) before it runs: the same state here
+    rdflib_bool_patch()
+    rdflib_bool_unpatch()
+    shapes_graph = _shapes_graph(shapes)
+    options = {
+        "inference": "none",
+        "inplace": True,
+        "abort_on_first": False,
+        "allow_infos": False,
+        "allow_warnings": True,
+        "advanced": uses_advanced_features(shapes),
+        "iterate_rules": False,
+        "use_js": False,
+        "sparql_mode": False,
+        "focus_nodes": None,
+        "use_shapes": None,
+    }
+    validator = Validator(DataGraph.from_rdflib(data), shacl_graph=shapes, options=options)
+    validator.shacl_graph = shapes_graph
+    try:
+        _, report, _ = validator.run()
+    except ValidationFailure as exc:
+        raise InputError(f"SHACL validation failed: {exc.message}") from None
+    return report
 
 
 def _result(report: Graph, node: Node, data: Graph) -> ValidationResult:
@@ -324,12 +394,34 @@ def _replace(result: ValidationResult, **changes: object) -> ValidationResult:
 def validate_new(
     kg: KnowledgeGraph, paths: Sequence[Path], reason: bool = False
 ) -> ValidationReport:
-    """Results that ``paths`` introduce into ``kg`` (files are parsed strictly first)."""
+    """Results that ``paths`` introduce into ``kg`` (files are parsed strictly first).
+
+    ``kg`` is a ``KnowledgeGraph`` or an ``oxstore.OxKnowledgeGraph``; with the latter the
+    facts are checked and validated against its store (no rdflib dataset is built).
+    """
     new_files = [(path, read_text(path)) for path in paths]
+    store = _store_of(kg)
+    declared = None
+    if store is not None:
+        from .incremental import store_ontology
+
+        declared = {s for s, _, _ in store_ontology(store)}
     new_triples: set[Triple] = set()
     for path, text in new_files:
-        new_triples |= set(kg.parse_facts(path, text))
+        if declared is None:
+            new_triples |= set(kg.parse_facts(path, text))
+        else:
+            from .graph import check_facts
+
+            new_triples |= set(check_facts(path, text, declared))
     return validate_triples(kg, new_triples, new_files, reason=reason)
+
+
+def _store_of(kg: object) -> object | None:
+    """The Oxigraph store of an ``OxKnowledgeGraph`` (without building its rdflib graph)."""
+    if getattr(type(kg), "engine", None) == "oxigraph":
+        return getattr(kg, "__dict__", {}).get("store")
+    return None
 
 
 def validate_triples(
@@ -343,30 +435,42 @@ def validate_triples(
 
     ``incremental`` (the default, unless ``reason``) validates a small graph of the new
     triples and the neighbourhood the shapes read (see ``incremental``), with the same
-    verdict as validating ``existing + new`` whole, at a cost that grows with the batch.
+    verdict as validating ``existing + new`` whole, at a cost that grows with the batch. The
+    neighbourhood comes from the Oxigraph store when ``kg`` is an ``OxKnowledgeGraph``.
     """
     shapes = load_shapes(kg)
     if incremental and not reason:
-        from .incremental import dataset_lookup, focus_and_context, ontology_triples
+        from .incremental import focus_and_context, neighbourhood_source
 
-        focus, existing = focus_and_context(new_triples, dataset_lookup(kg), ontology_triples(kg))
-        after, report = shacl(existing | new_triples, shapes)
+        lookup, ontology = neighbourhood_source(kg)
+        focus, existing = focus_and_context(new_triples, lookup, ontology)
+        after, report = shacl(existing | new_triples, shapes, small=True)
         after = [r for r in after if r.focus in focus]
-        before = [r for r in shacl(existing, shapes)[0] if r.focus in focus] if after else []
+        before = (
+            [r for r in shacl(existing, shapes, small=True)[0] if r.focus in focus] if after else []
+        )
     else:
         existing = kg.asserted_triples()
         before, _ = shacl(existing, shapes, reason=reason)
         after, report = shacl(existing | new_triples, shapes, reason=reason)
     known = {r.key() for r in before}
     introduced = [r for r in after if r.key() not in known]
-    texts = list(new_files) + [(f.path, f.text) for f in kg.files]
-    introduced = _locate(introduced, texts)
+    if introduced:  # the texts of a 1M-triple home are read only to locate a result
+        introduced = _locate(introduced, list(new_files) + _home_texts(kg))
     conforms = not any(r.is_violation for r in introduced)
     return ValidationReport(
         results=introduced,
         files=[p for p, _ in new_files],
         report_graph=_report_graph(report, introduced, conforms),
     )
+
+
+def _home_texts(kg: KnowledgeGraph) -> list[tuple[Path, str]]:
+    if _store_of(kg) is not None:
+        from .oxstore import source_files
+
+        return [(path, read_text(path)) for path, _ in source_files(kg.home)]
+    return [(f.path, f.text) for f in kg.files]
 
 
 def validate_all(kg: KnowledgeGraph, reason: bool = False) -> ValidationReport:
