@@ -9,6 +9,7 @@ seconds, whichever comes first. Bounded in count and time, loopback only.
     python bench/load.py                       # start a server, all saved queries
     python bench/load.py --url http://127.0.0.1:8000 --clients 1,8 --duration 3
     python bench/load.py --query timeline --query visits
+    python bench/load.py --engine rdflib --duration 2     # the rdflib engine, for comparison
 """
 
 from __future__ import annotations
@@ -47,13 +48,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(home: Path, timeout: float) -> tuple[subprocess.Popen, str]:
+def start_server(
+    home: Path, timeout: float, engine: str = "oxigraph", endpoint: str | None = None
+) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = dict(os.environ)
     if (ROOT / "src" / "diplokg").is_dir():
         env["PYTHONPATH"] = str(ROOT / "src")
-    command = [sys.executable, "-m", "diplokg", "--home", str(home), "serve"]
-    command += ["--port", str(port), "--timeout", str(timeout)]
+    command = [sys.executable, "-m", "diplokg", "--home", str(home), "--engine", engine]
+    command += ["--endpoint", endpoint] if endpoint else []
+    command += ["serve", "--port", str(port), "--timeout", str(timeout)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -77,6 +81,19 @@ def get(url: str, path: str, accept: str = "application/json") -> tuple[int, byt
         conn.request("GET", path, headers={"Accept": accept})
         response = conn.getresponse()
         return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def engine_of(url: str) -> str:
+    """The engine the server names in its ``X-Diplokg-Engine`` header."""
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        conn.request("GET", "/sparql?query=ASK%7B%7D", headers={"Accept": "application/json"})
+        response = conn.getresponse()
+        response.read()
+        return response.getheader("X-Diplokg-Engine") or "engine unknown"
     finally:
         conn.close()
 
@@ -160,6 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=4.0, help="seconds per cell at most")
     parser.add_argument("--query", action="append", help="only these saved queries")
     parser.add_argument("--timeout", type=float, default=30.0, help="server time limit")
+    parser.add_argument(
+        "--engine",
+        choices=["oxigraph", "rdflib"],
+        default="oxigraph",
+        help="engine of the server started (default oxigraph)",
+    )
+    parser.add_argument(
+        "--endpoint", help="start the server as a proxy for this loopback SPARQL endpoint"
+    )
     args = parser.parse_args(argv)
     counts = [int(c) for c in args.clients.split(",") if c.strip()]
     if max(counts) > 64 or args.requests > 10_000 or args.duration > 60:
@@ -171,7 +197,9 @@ def main(argv: list[str] | None = None) -> int:
         if not is_loopback(urllib.parse.urlsplit(url).hostname or ""):
             parser.error("--url must be a loopback address (127.0.0.1, localhost, ::1)")
     else:
-        process, url = start_server(args.home, args.timeout)
+        if args.endpoint and not is_loopback(urllib.parse.urlsplit(args.endpoint).hostname or ""):
+            parser.error("--endpoint must be a loopback address")
+        process, url = start_server(args.home, args.timeout, args.engine, args.endpoint)
     try:
         status, body = get(url, "/queries?format=json")
         if status != 200:
@@ -181,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.query:
             names = [n for n in names if n in args.query]
         print(
-            f"diplokg serve at {url}: {len(names)} saved queries, clients {counts}, "
+            f"diplokg serve at {url} ({engine_of(url)}): {len(names)} saved queries, "
+            f"clients {counts}, "
             f"at most {args.requests} requests or {args.duration:g} s per cell, "
             f"{os.cpu_count()} cores",
             flush=True,

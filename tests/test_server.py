@@ -1248,3 +1248,16 @@ def test_proxy_time_limit_row_limit_and_nothing_refused_is_forwarded(tmp_path):
     finally:
         running.stop()
         fake.stop()
+
+
+def test_proxy_to_an_endpoint_that_does_not_answer_exits_2_at_once():
+    from _toolkit import run
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
+    result = run("--endpoint", dead, "serve", "--port", str(free_port()), home=ROOT)
+    assert result.exit_code == 2
+    assert f"cannot serve {dead}" in result.stderr
+    both = run("--endpoint", dead, "serve", "--reason", home=ROOT)
+    assert both.exit_code == 2 and "--reason" in both.stderr

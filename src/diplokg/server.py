@@ -2,10 +2,15 @@
 
 Why this shape: the HTTP side is Starlette on uvicorn (no hand-rolled HTTP); every query runs
 in a forked worker process (``workers``) so a runaway query can be killed at its time limit,
-and two workers use two cores. Everything a query could do to reach outside the loaded graph
-is refused twice: first by reading the parsed algebra (``check_query``: ``SERVICE``,
-``FROM``/``FROM NAMED`` outside the dataset, Update and ``LOAD``), then by the process-wide
-audit hook (``sandbox``) that refuses outbound connections and reading files outside home.
+and two workers use two cores. Queries are answered by an in-memory Oxigraph store loaded
+before the fork (``--engine rdflib`` or ``--reason``: rdflib's dataset), or forwarded to a
+remote endpoint (``--endpoint``: a read-only proxy). Everything a query could do to reach
+outside the loaded graph is refused before any engine sees it: by reading rdflib's parsed
+algebra (``check_query``: ``SERVICE``, ``FROM``/``FROM NAMED`` outside the dataset, Update and
+``LOAD``) and by looking for those words in the text (``reaching_word``, in case the engine's
+parser reads it otherwise); then the process-wide audit hook (``sandbox``) refuses outbound
+connections and reading files outside home, and local workers have no network at all
+(``workers.cut_network``: Oxigraph's own HTTP client is native code the hook cannot see).
 
 Routes:
 
@@ -40,7 +45,7 @@ from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from .errors import DiplokgError, QueryParameterError
+from .errors import DiplokgError, InputError, QueryParameterError
 from .labels import label_of
 from .namespaces import DK, DKID, OA, PREFIXES
 from .rdfio import term_sort_key, term_text
@@ -289,7 +294,10 @@ def load_state(
 
         names = [n for n in home_graph_names(home) if n != INFERRED_GRAPH]
         state = State("remote", names, saved, max_rows, endpoint=endpoint)
-        remote_result(state, "ASK { }")  # fails early (exit 2) if the endpoint does not answer
+        try:
+            remote_result(state, "ASK { }")
+        except HTTPProblem as exc:  # fail at once (exit 2), not at the first request
+            raise InputError(f"cannot serve {endpoint}: {exc.message}") from None
     elif reason or engine == "rdflib":
         from .graph import KnowledgeGraph
 
@@ -463,7 +471,6 @@ def oxigraph_outcome(state: State, text: str, prepared: Any) -> Outcome:
 def remote_result(state: State, text: str, params: Mapping[str, str] | None = None) -> Any:
     """``text`` (a saved query's, or ad-hoc with our PREFIX block) run at the endpoint;
     an endpoint that cannot be reached or fails is 502, one that refuses the query 400."""
-    from .errors import InputError
     from .queries import SavedQuery
     from .remote import run_remote
 
