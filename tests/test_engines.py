@@ -56,3 +56,23 @@ def test_store_rebuilt_when_a_source_changes(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert len(open_store(home)) == first + 1
+
+
+def test_bundled_home_keeps_its_store_in_the_user_cache(tmp_path: Path, monkeypatch) -> None:
+    """The home bundled in the package (or one this user may not write) gets its persistent
+    store under $XDG_CACHE_HOME/diplokg/<hash>, never inside the package, and reopens it."""
+    import diplokg.paths
+
+    home_dir = tmp_path / "site-packages" / "diplokg" / "home"
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / name, home_dir / name)
+    monkeypatch.setattr(diplokg.paths, "bundled_home", lambda: home_dir.resolve())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    home = resolve_home(home_dir)
+    assert home.store_dir.parent == tmp_path / "cache" / "diplokg"
+    first = len(open_store(home))
+    assert (home.store_dir / "store.json").exists()
+    assert not (home_dir / ".diplokg").exists()
+    assert len(open_store(home)) == first
+    # another home has another folder
+    assert resolve_home(ROOT).store_dir == ROOT / ".diplokg"

@@ -2,12 +2,12 @@
 
 Why: rdflib's Memory store parses 1M triples of Turtle in ~35 s and evaluates SPARQL in pure
 Python; pyoxigraph bulk-loads the same in ~3 s and answers our saved queries 10-1000× faster.
-``diplokg load`` (or the first query) builds a persistent store under
-``<home>/.diplokg/store`` from ``ontology/diplomacy.ttl`` and ``data/*.ttl`` (one named graph
-per file, as the rdflib dataset has); later processes reopen it in milliseconds. A manifest
-(``store.json``: size, mtime and SHA-256 of every source file) detects any change, and the
-store is then rebuilt. A home that is not writable (the copy bundled in the package) gets an
-in-memory store.
+``diplokg load`` (or the first query) builds a persistent store in ``Home.store_dir``
+(``<home>/.diplokg/store``; for the home bundled in the package, or one this user may not
+write, a folder in the user's cache) from ``ontology/diplomacy.ttl`` and ``data/*.ttl`` (one
+named graph per file, as the rdflib dataset has); later processes reopen it in milliseconds.
+A manifest (``store.json``: size, mtime and SHA-256 of every source file) detects any change,
+and the store is then rebuilt. Where nothing can be written, the store is built in memory.
 
 Results come back as rdflib terms in an rdflib ``Result``, so the renderers are shared; a
 simple literal is a plain ``Literal`` (no ``xsd:string`` datatype), as rdflib writes it.
@@ -31,6 +31,7 @@ from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from .errors import InputError
+from .paths import STORE_DIR  # noqa: F401 (re-exported: where a writable home keeps its store)
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
     from .graph import KnowledgeGraph
     from .paths import Home
     from .queries import SavedQuery
-
-STORE_DIR = ".diplokg"
 
 # Files up to this size are read by diplokg's strict reader first (ill-typed literals, bad
 # IRIs, undeclared terms are refused with file:line:column, as with --engine rdflib); larger
@@ -55,6 +54,12 @@ REACHES_OUT = re.compile(
 # Whole-line comments (the ``#+`` header) are skipped before looking for those words; nothing
 # else is, so a word in a string or an inline comment only sends the query the slow way.
 COMMENT_LINE = re.compile(r"^[ \t]*#[^\n]*$", re.MULTILINE)
+
+
+def reaches_out(text: str) -> bool:
+    """Whether a query's text (its ``#`` comment lines aside) holds a word that could reach
+    outside the store or change it; such queries are checked and run by rdflib."""
+    return REACHES_OUT.search(COMMENT_LINE.sub("", text)) is not None
 
 
 def source_files(home: Home) -> list[tuple[Path, str]]:
@@ -115,13 +120,21 @@ def _fill(store: pyoxigraph.Store, files: list[tuple[Path, str]]) -> None:
             raise InputError(f"{path}: cannot load into Oxigraph") from None
 
 
+def _may_write(folder: Path) -> bool:
+    """Whether ``folder`` is writable, or could be created (its nearest existing parent is)."""
+    for path in (folder, *folder.parents):
+        if path.exists():
+            return path.is_dir() and os.access(path, os.W_OK | os.X_OK)
+    return False
+
+
 def open_store(home: Home, persistent: bool = True) -> pyoxigraph.Store:
     """The Oxigraph store of ``home``, rebuilt if any source file changed."""
     import pyoxigraph as ox
 
     files = source_files(home)
-    folder = home.root / STORE_DIR
-    if persistent and os.access(home.root, os.W_OK):
+    folder = home.store_dir
+    if persistent and _may_write(folder):
         manifest_file = folder / "store.json"
         path = folder / "store"
         try:
@@ -147,8 +160,8 @@ def build_store(home: Home, files: list[tuple[Path, str]] | None = None) -> pyox
     import pyoxigraph as ox
 
     files = files if files is not None else source_files(home)
-    folder = home.root / STORE_DIR
-    folder.mkdir(exist_ok=True)
+    folder = home.store_dir
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "store"
     manifest_file = folder / "store.json"
     manifest_file.unlink(missing_ok=True)
@@ -259,14 +272,19 @@ class OxKnowledgeGraph:
             else resolve_query(self.home, name_or_text)
         )
         saved.bind(params)  # type-checks the values
-        if REACHES_OUT.search(COMMENT_LINE.sub("", saved.text)):
+        if reaches_out(saved.text):
             # SERVICE, FROM, LOAD or an update word somewhere (perhaps only in a string): the
             # rdflib path decides, with the same refusals and messages as everywhere else
             return self.rdflib.query(saved, params)
         try:
             return run_oxigraph(self.store, saved, params)
         except InputError:
-            return self.rdflib.query(saved, params)  # file:line:column for syntax errors
+            from .graph import home_graph_names, prepare_sparql
+
+            # rdflib's parser gives file:line:column for a syntax error, without loading the
+            # graph; a query only Oxigraph refuses is answered by rdflib
+            prepare_sparql(saved, home_graph_names(self.home))
+            return self.rdflib.query(saved, params)
 
     def __getattr__(self, name: str):
         return getattr(self.rdflib, name)

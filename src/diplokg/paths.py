@@ -12,6 +12,7 @@ answer must not depend on the working directory. Resolution order, first match w
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ from .errors import FormatError, HomeError
 
 ENV_VAR = "DIPLOKG_HOME"
 """Environment variable naming a home folder."""
+
+STORE_DIR = ".diplokg"
+"""The folder of a writable home that holds what diplokg derives from it (the Oxigraph store)."""
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -59,6 +63,18 @@ class Home:
     def lock_file(self) -> Path:
         return self.data_dir / ".diplokg.lock"
 
+    @property
+    def store_dir(self) -> Path:
+        """Where the files derived from this home (the Oxigraph store) are kept:
+        ``<home>/.diplokg``, or, for the home bundled in the package and any home this user
+        may not write, ``$XDG_CACHE_HOME/diplokg/<hash of the home's path>`` (default cache:
+        ``~/.cache``), so that the installed command reopens its store instead of parsing
+        the Turtle at every call and nothing is written into site-packages."""
+        if self.root != bundled_home() and os.access(self.root, os.W_OK):
+            return self.root / STORE_DIR
+        digest = hashlib.sha256(os.fsencode(self.root)).hexdigest()[:16]
+        return cache_dir() / digest
+
     def data_files(self) -> list[Path]:
         """The fact files, sorted by name so loading order (and output) is stable."""
         if not self.data_dir.is_dir():
@@ -79,6 +95,20 @@ def checkout_root() -> Path | None:
 def bundled_home() -> Path:
     """The home shipped inside the installed package."""
     return _PACKAGE_DIR / "home"
+
+
+def cache_dir() -> Path:
+    """diplokg's folder in the user's cache: ``$XDG_CACHE_HOME/diplokg``, else
+    ``~/.cache/diplokg`` (the temp folder's ``diplokg-cache`` when there is no home folder)."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if base and os.path.isabs(base):
+        return Path(base) / "diplokg"
+    home = os.path.expanduser("~")
+    if home == "~" or not os.path.isabs(home):
+        import tempfile
+
+        return Path(tempfile.gettempdir()) / "diplokg-cache"
+    return Path(home) / ".cache" / "diplokg"
 
 
 def resolve_home(
