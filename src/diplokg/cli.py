@@ -85,19 +85,29 @@ def _load(ctx: click.Context, reason: bool = False):
         return KnowledgeGraph.load(_home(ctx), reason=reason)
 
 
-def _load_for_query(ctx: click.Context, reason: bool = False):
-    """The graph ``query`` runs on: Oxigraph (persistent store) unless ``--engine rdflib`` or
-    ``--reason`` (inferences are computed with rdflib)."""
+def _load_for_query(ctx: click.Context, reason: bool = False, local: Callable | None = None):
+    """The graph ``query`` runs on: the ``--endpoint`` if given (not with ``--reason``:
+    inferences are computed with rdflib), else Oxigraph (persistent store) unless ``--engine
+    rdflib``. ``local`` replaces the local choice (``export``, ``describe``, ``stats`` read
+    the rdflib graph)."""
     endpoint = ctx.find_root().params.get("endpoint")
     if endpoint and not reason:
         from .remote import RemoteKnowledgeGraph
 
         return RemoteKnowledgeGraph(_home(ctx), endpoint)
+    if local is not None:
+        return local()
     if reason or ctx.find_root().params.get("engine") == "rdflib":
         return _load(ctx, reason)
     from .oxstore import OxKnowledgeGraph
 
     return OxKnowledgeGraph.load(_home(ctx))
+
+
+def _connect(ctx: click.Context) -> None:
+    """``guard`` for a reading command: only the ``--endpoint``, if any, may be reached."""
+    endpoint = ctx.find_root().params.get("endpoint")
+    guard(ctx, connect=(endpoint,) if endpoint else ())
 
 
 def guard(
@@ -153,8 +163,9 @@ def _emit(text: str, output: Path | None = None) -> None:
     "--endpoint",
     envvar="DIPLOKG_ENDPOINT",
     metavar="URL",
-    help="Run `query` at this SPARQL 1.1 endpoint instead ($DIPLOKG_ENDPOINT); credentials "
-    "only from $DIPLOKG_ENDPOINT_USER and $DIPLOKG_ENDPOINT_PASSWORD.",
+    help="Run `query`, `export`, `describe` and `stats` at this SPARQL 1.1 endpoint instead "
+    "($DIPLOKG_ENDPOINT); credentials only from $DIPLOKG_ENDPOINT_USER and "
+    "$DIPLOKG_ENDPOINT_PASSWORD.",
 )
 @click.version_option(__version__, "--version", prog_name="diplokg")
 def cli(home: Path | None, quiet: bool, engine: str, endpoint: str | None) -> None:
@@ -194,9 +205,7 @@ def load(ctx: click.Context) -> None:
     """Build or refresh the Oxigraph store under HOME/.diplokg/ from ontology/ and data/.
 
     Later commands reopen it instead of parsing the Turtle again; a change to any source
-    file (size, time or content) is noticed and the store rebuilt. The home bundled in the
-    package, or one you may not write, keeps its store in ~/.cache/diplokg/ instead
-    ($XDG_CACHE_HOME/diplokg/).
+    file (size, time or content) is noticed and the store rebuilt.
 
     \b
     Example:
@@ -204,39 +213,52 @@ def load(ctx: click.Context) -> None:
     """
     import time
 
-    from .oxstore import build_store
+    from .oxstore import STORE_DIR, build_store
 
     home = _home(ctx)
-    guard(ctx, write=(home.store_dir,))
+    guard(ctx, write=(home.root / STORE_DIR,))
     start = time.perf_counter()
     store = build_store(home)
     click.echo(
-        f"Loaded {len(store)} triples into {home.store_dir / 'store'} "
+        f"Loaded {len(store)} triples into {home.root / STORE_DIR / 'store'} "
         f"in {time.perf_counter() - start:.2f} s."
     )
 
 
 @cli.command()
 @click.option("--endpoint", "target", metavar="URL", help="SPARQL 1.1 endpoint (accepting Update).")
+@click.option(
+    "--graph-store",
+    metavar="URL",
+    envvar="DIPLOKG_GRAPH_STORE",
+    help="SPARQL 1.1 Graph Store HTTP Protocol URL: one PUT per graph instead of Update "
+    "($DIPLOKG_GRAPH_STORE). Virtuoso: http://HOST:8890/sparql-graph-crud-auth (Digest).",
+)
 @click.option("--graph", metavar="IRI", help="Put every triple in this one named graph.")
 @click.pass_context
-def push(ctx: click.Context, target: str | None, graph: str | None) -> None:
+def push(
+    ctx: click.Context, target: str | None, graph_store: str | None, graph: str | None
+) -> None:
     """Load the graph into a SPARQL endpoint: one named graph per source file, replaced whole.
 
-    Running it again leaves the same graphs (DROP SILENT GRAPH, then INSERT DATA in
-    batches). Credentials only from $DIPLOKG_ENDPOINT_USER and $DIPLOKG_ENDPOINT_PASSWORD.
+    With --graph-store URL each graph is one PUT of N-Triples (Graph Store Protocol, which
+    replaces the graph); without it, SPARQL Update at the endpoint (DROP SILENT GRAPH, then
+    INSERT DATA in batches). The graph store is not guessed: give its URL. Running push again
+    leaves the same graphs. Credentials only from $DIPLOKG_ENDPOINT_USER and
+    $DIPLOKG_ENDPOINT_PASSWORD.
 
     \b
-    Example:
+    Examples:
         diplokg push --endpoint http://127.0.0.1:8890/sparql
+        diplokg push --graph-store http://127.0.0.1:8890/sparql-graph-crud-auth
     """
     from .remote import push as push_graph
 
     endpoint = target or ctx.find_root().params.get("endpoint")
-    if not endpoint:
-        raise click.UsageError("push needs --endpoint URL (or $DIPLOKG_ENDPOINT)")
-    guard(ctx, connect=(endpoint,))
-    written = push_graph(_load(ctx), endpoint, graph=graph)
+    if not endpoint and not graph_store:
+        raise click.UsageError("push needs --endpoint URL (or $DIPLOKG_ENDPOINT) or --graph-store")
+    guard(ctx, connect=tuple(url for url in (endpoint, graph_store) if url))
+    written = push_graph(_load(ctx), endpoint, graph=graph, graph_store=graph_store)
     for name, count in written.items():
         click.echo(f"{name}: {count} triples")
 
@@ -291,13 +313,14 @@ def query(
         diplokg query my-query.rq -f csv
         diplokg query 'SELECT ?s WHERE { ?s a dk:State }'
     """
+    from .oxstore import STORE_DIR
     from .queries import parse_assignments, resolve_query
     from .results import render
 
     guard(
         ctx,
         read=(Path(name),) if name.endswith(".rq") else (),
-        write=(_home(ctx).store_dir,),
+        write=(_home(ctx).root / STORE_DIR,),
         connect=tuple(e for e in [ctx.find_root().params.get("endpoint")] if e),
     )
     values = parse_assignments(params)
@@ -306,14 +329,8 @@ def query(
         click.echo(saved.portable_text(values), nl=False)
         return
     from .graph import home_graph_names, prepare_sparql
-    from .oxstore import reaches_out
 
-    root = ctx.find_root().params
-    on_oxigraph = not (reason or root.get("endpoint") or root.get("engine") == "rdflib")
-    if not on_oxigraph or reaches_out(saved.text):
-        # refuse SERVICE, FROM, Update first; on Oxigraph, a query without those words needs
-        # no rdflib parse (~0.3 s cold): OxKnowledgeGraph.query reports its syntax errors
-        prepare_sparql(saved, home_graph_names(_home(ctx)))
+    prepare_sparql(saved, home_graph_names(_home(ctx)))  # refuse SERVICE, FROM, Update first
     kg = _load_for_query(ctx, reason)
     click.echo(run_limited(lambda: render(kg.query(saved, values), fmt), timeout), nl=False)
 
@@ -350,9 +367,17 @@ def export(ctx: click.Context, fmt: str, output: Path | None, reason: bool) -> N
     Examples:
         diplokg export -o diplokg.ttl
         diplokg export -f trig --reason -o diplokg-inferred.trig
+        diplokg --endpoint http://127.0.0.1:8890/sparql export -f nq
     """
-    guard(ctx, write=(output.parent if output is not None else None,))
-    _emit(_load(ctx, reason).export(fmt), output)
+    from .remote import export_graph
+
+    endpoint = ctx.find_root().params.get("endpoint")
+    guard(
+        ctx,
+        write=(output.parent if output is not None else None,),
+        connect=(endpoint,) if endpoint and not reason else (),
+    )
+    _emit(export_graph(_load_for_query(ctx, reason, lambda: _load(ctx, reason)), fmt), output)
 
 
 @cli.command()
@@ -429,7 +454,11 @@ def describe(ctx: click.Context, term: str) -> None:
         diplokg describe dkid:laos
         diplokg describe "South Korea"
     """
-    click.echo(_load(ctx).describe(term).to_text(), nl=False)
+    from .describe import describe as describe_term
+
+    _connect(ctx)
+    kg = _load_for_query(ctx, local=lambda: _load(ctx))
+    click.echo(describe_term(kg, term).to_text(), nl=False)
 
 
 @cli.command()
@@ -442,7 +471,10 @@ def stats(ctx: click.Context, fmt: str) -> None:
     Example:
         diplokg stats
     """
-    result = _load(ctx).stats()
+    from .stats import compute_stats
+
+    _connect(ctx)
+    result = compute_stats(_load_for_query(ctx, local=lambda: _load(ctx)))
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
 
 

@@ -8,6 +8,7 @@ and the sentence it was read from. Terms are found by full IRI, prefixed name or
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -17,11 +18,12 @@ from rdflib.term import Node
 
 from .errors import UnknownTermError
 from .labels import label_of
-from .namespaces import DK, OA, PREFIXES
-from .rdfio import term_sort_key, term_text
+from .namespaces import DK, GRAPH, OA, PREFIXES
+from .rdfio import new_graph, term_sort_key, term_text
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph
+    from .remote import RemoteKnowledgeGraph
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,16 @@ class Description:
 
 def resolve_term(graph: Graph, text: str) -> URIRef:
     """``<iri>``, a bare IRI, a prefixed name or an exact label → the IRI it names."""
+
+    def labels() -> list[tuple[Node, Node]]:
+        return list(graph.subject_objects(RDFS.label))
+
+    return _resolve(text, lambda iri: _mentioned(graph, iri), labels)
+
+
+def _resolve(
+    text: str, mentioned: Callable[[URIRef], bool], labels: Callable[[], list[tuple[Node, Node]]]
+) -> URIRef:
     value = text.strip()
     candidates: list[URIRef] = []
     if value.startswith("<") and value.endswith(">"):
@@ -95,13 +107,14 @@ def resolve_term(graph: Graph, text: str) -> URIRef:
         if prefix in PREFIXES:
             candidates.append(URIRef(str(PREFIXES[prefix]) + local))
     for iri in candidates:
-        if _mentioned(graph, iri):
+        if mentioned(iri):
             return iri
     wanted = value.casefold()
+    pairs = labels()
     by_label = sorted(
         {
             s
-            for s, o in graph.subject_objects(RDFS.label)
+            for s, o in pairs
             if isinstance(s, URIRef) and isinstance(o, Literal) and str(o).casefold() == wanted
         },
         key=str,
@@ -111,8 +124,8 @@ def resolve_term(graph: Graph, text: str) -> URIRef:
     if len(by_label) > 1:
         names = ", ".join(term_text(s) for s in by_label)
         raise UnknownTermError(f"{text!r} is the label of several entities: {names}")
-    labels = sorted({str(o) for o in graph.objects(None, RDFS.label) if isinstance(o, Literal)})
-    close = difflib.get_close_matches(value, labels, n=3, cutoff=0.6)
+    known = sorted({str(o) for _, o in pairs if isinstance(o, Literal)})
+    close = difflib.get_close_matches(value, known, n=3, cutoff=0.6)
     hint = f"; did you mean: {', '.join(repr(c) for c in close)}?" if close else ""
     raise UnknownTermError(f"unknown term {text!r}: no such IRI or label in the graph{hint}")
 
@@ -128,10 +141,22 @@ def _mentioned(graph: Graph, iri: URIRef) -> bool:
     )
 
 
-def describe(kg: KnowledgeGraph, text: str) -> Description:
-    """Build the ``Description`` of the entity ``text`` names (see ``resolve_term``)."""
-    graph = kg.union()
-    term = resolve_term(graph, text)
+def describe(kg: KnowledgeGraph | RemoteKnowledgeGraph, text: str) -> Description:
+    """Build the ``Description`` of the entity ``text`` names (see ``resolve_term``).
+
+    An engine with ``query`` (rdflib, Oxigraph, a remote endpoint) is asked for the entity's
+    neighbourhood only (``neighbourhood``); an object with just ``union()`` is read whole.
+    """
+    if hasattr(kg, "query"):
+        graph, term = neighbourhood(kg, text)
+    else:
+        graph = kg.union()
+        term = resolve_term(graph, text)
+    return describe_in(graph, term)
+
+
+def describe_in(graph: Graph, term: URIRef) -> Description:
+    """The ``Description`` of ``term`` as ``graph`` has it (the union, or its neighbourhood)."""
     description = Description(term=term, label=label_of(graph, term), graph=graph)
     for p, o in graph.predicate_objects(term):
         description.outgoing.setdefault(p, []).append(o)
@@ -140,7 +165,11 @@ def describe(kg: KnowledgeGraph, text: str) -> Description:
     for bucket in (description.outgoing, description.incoming):
         for key in bucket:
             bucket[key] = sorted(set(bucket[key]), key=term_sort_key)
-    facts = [term] + [s for subjects in description.incoming.values() for s in subjects]
+    # facts in the order they are shown (incoming predicates sorted), not the store's order
+    # (which followed the hash seed)
+    facts = [term] + [
+        s for p in sorted(description.incoming, key=term_sort_key) for s in description.incoming[p]
+    ]
     seen: set[tuple[Node, Node]] = set()
     for fact in facts:
         for node in sorted(graph.objects(fact, DK.evidence), key=term_sort_key):
@@ -148,6 +177,78 @@ def describe(kg: KnowledgeGraph, text: str) -> Description:
                 seen.add((fact, node))
                 description.evidence.append(_evidence(graph, fact, node))
     return description
+
+
+# --- the neighbourhood, through an engine's SPARQL -------------------------------------------
+
+OUR_GRAPHS = f'FILTER (STRSTARTS(STR(?g), "{GRAPH}"))'
+"""Whole-graph scope: the named graphs of the home (an endpoint holds its own graphs too)."""
+
+CHUNK = 500
+"""IRIs per VALUES block when asking about many nodes at once."""
+
+
+def _select(kg, text: str) -> list[tuple]:
+    result = kg.query(text)
+    return [tuple(row) for row in result]
+
+
+def _about(kg, nodes: Iterable[Node], predicates: Iterable[URIRef] | None = None) -> list:
+    """Triples ``(node, p, o)`` for the IRIs among ``nodes`` (``p`` in ``predicates``, if
+    given). Blank nodes cannot be named in a later query; the data has none (data-model.md)."""
+    iris = sorted({n for n in nodes if isinstance(n, URIRef)}, key=str)
+    only = ""
+    if predicates is not None:
+        only = "VALUES ?p { " + " ".join(f"<{p}>" for p in predicates) + " }\n"
+    triples = []
+    for start in range(0, len(iris), CHUNK):
+        values = " ".join(f"<{iri}>" for iri in iris[start : start + CHUNK])
+        rows = _select(
+            kg,
+            f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }}\n{only}"
+            f"GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }}",
+        )
+        triples += rows
+    return triples
+
+
+def neighbourhood(kg, text: str) -> tuple[Graph, URIRef]:
+    """The entity ``text`` names and a small graph with what ``describe_in`` reads about it:
+    its statements both ways, the labels of the nodes shown, and its facts' evidence chain."""
+    term = _resolve(
+        text,
+        lambda iri: bool(
+            _select(
+                kg,
+                f"SELECT ?g WHERE {{ GRAPH ?g {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} "
+                f"UNION {{ ?s <{iri}> ?o }} }} {OUR_GRAPHS} }} LIMIT 1",
+            )
+        ),
+        lambda: _select(
+            kg,
+            f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{RDFS.label}> ?o }} {OUR_GRAPHS} }}",
+        ),
+    )
+    graph = new_graph()
+    outgoing = _about(kg, [term])
+    incoming = [
+        (s, p, term)
+        for s, p in _select(
+            kg, f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p <{term}> }} {OUR_GRAPHS} }}"
+        )
+    ]
+    shown = {term} | {x for _, p, o in outgoing for x in (p, o)}
+    shown |= {x for s, p, _ in incoming for x in (s, p)}
+    facts = [term] + [s for s, _, _ in incoming]
+    links = _about(kg, facts, [DK.evidence, PROV.wasDerivedFrom])
+    nodes = [o for _, p, o in links if p == DK.evidence]
+    chain = _about(kg, nodes, [OA.hasSource, OA.hasSelector])
+    ends = [o for _, _, o in chain] + [o for _, p, o in links if p == PROV.wasDerivedFrom]
+    details = _about(kg, ends, [OA.exact, OA.start, OA.end, DK.sourceFile])
+    labels = _about(kg, shown, [RDFS.label])
+    for triple in (*outgoing, *incoming, *links, *chain, *details, *labels):
+        graph.add(triple)
+    return graph, term
 
 
 def _evidence(graph: Graph, fact: Node, node: Node) -> Evidence:

@@ -6,7 +6,14 @@ Why plain HTTP: the SPARQL 1.1 Protocol is a POST with ``query=`` (or ``update=`
 (``DIPLOKG_ENDPOINT_USER``, ``DIPLOKG_ENDPOINT_PASSWORD``), never from the command line.
 
 ``push`` is idempotent: each source file is one named graph (``GRAPH[stem]``, as locally),
-dropped and written again whole, with ``INSERT DATA`` in batches of N-Triples lines.
+written again whole: with the SPARQL 1.1 Graph Store HTTP Protocol when a graph store URL is
+given (one ``PUT`` of N-Triples per graph, which replaces it), else with SPARQL Update
+(``DROP SILENT GRAPH``, then ``INSERT DATA`` in batches of N-Triples lines).
+
+``export``, ``describe`` and ``stats`` read an endpoint as they read a local engine, through
+``query`` (see ``quads``, ``describe.neighbourhood`` and ``stats.compute_stats``), restricted
+to the home's named graphs (``https://w3id.org/diplokg/graph/...``): an endpoint such as
+Virtuoso holds system graphs of its own.
 """
 
 from __future__ import annotations
@@ -50,11 +57,20 @@ def _opener(endpoint: str) -> urllib.request.OpenerDirector:
 
 def _post(endpoint: str, form: dict[str, str], accept: str, timeout: float = 300) -> bytes:
     data = urllib.parse.urlencode(form).encode("utf-8")
-    request = urllib.request.Request(
-        endpoint,
-        data=data,
-        headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
-    )
+    content = "application/x-www-form-urlencoded"
+    return _send(endpoint, data, {"Accept": accept, "Content-Type": content}, timeout=timeout)
+
+
+def _send(
+    endpoint: str,
+    data: bytes | None,
+    headers: dict[str, str],
+    method: str = "POST",
+    url: str | None = None,
+    timeout: float = 300,
+) -> bytes:
+    """One HTTP request (credentials for ``endpoint``); HTTP and network errors → InputError."""
+    request = urllib.request.Request(url or endpoint, data=data, headers=headers, method=method)
     try:
         with _opener(endpoint).open(request, timeout=timeout) as response:
             return response.read()
@@ -105,6 +121,13 @@ def run_remote(endpoint: str, saved: SavedQuery, params: Mapping[str, str] | Non
         result = Result("ASK")
         result.askAnswer = bool(answer["boolean"])
         return result
+    if _form(text) == "ASK":
+        # Virtuoso 7 answers some ASK queries (a GRAPH pattern) as a table of one variable,
+        # __ASK_RETVAL: no row for false, 1 for true
+        result = Result("ASK")
+        rows = answer.get("results", {}).get("bindings", [])
+        result.askAnswer = any(v.get("value") in ("1", "true") for r in rows for v in r.values())
+        return result
     result = Result("SELECT")
     names = answer["head"].get("vars", [])
     result.vars = [Variable(n) for n in names]
@@ -112,7 +135,77 @@ def run_remote(endpoint: str, saved: SavedQuery, params: Mapping[str, str] | Non
         {Variable(k): _term(v) for k, v in row.items() if k in names}
         for row in answer["results"]["bindings"]
     ]
+    _fix_booleans(text, result)
     return result
+
+
+_BOOLEAN_FORMS = {
+    "Builtin_EXISTS",
+    "Builtin_NOTEXISTS",
+    "Builtin_BOUND",
+    "Builtin_sameTerm",
+    "Builtin_isIRI",
+    "Builtin_isBLANK",
+    "Builtin_isLITERAL",
+    "Builtin_isNUMERIC",
+    "Builtin_REGEX",
+    "Builtin_CONTAINS",
+    "Builtin_STRSTARTS",
+    "Builtin_STRENDS",
+    "Builtin_LANGMATCHES",
+    "RelationalExpression",
+    "ConditionalAndExpression",
+    "ConditionalOrExpression",
+    "UnaryNot",
+}
+
+
+def _boolean_variables(text: str) -> set[Variable]:
+    """Variables a query binds (BIND or SELECT expression) to a boolean-valued expression."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    try:
+        algebra = prepareQuery(text).algebra
+    except Exception:  # noqa: BLE001 — rdflib cannot read it: nothing is normalised
+        return set()
+    found: set[Variable] = set()
+
+    def boolean(expr) -> bool:
+        if isinstance(expr, Literal):
+            return expr.datatype == XSD.boolean
+        return isinstance(expr, CompValue) and expr.name in _BOOLEAN_FORMS
+
+    def walk(node) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "Extend" and boolean(node.get("expr")):
+                found.add(node.get("var"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list | tuple):
+            for value in node:
+                walk(value)
+
+    walk(algebra)
+    return found
+
+
+def _fix_booleans(text: str, result: Result) -> None:
+    """Virtuoso 7 returns a boolean expression's value as ``0``/``1`` (``xsd:integer``, or
+    ``xsd:boolean`` with lexical 1/0). Where the query's own expression for the variable is
+    boolean (EXISTS, BOUND, a comparison, ...), read them back as ``false``/``true``."""
+    odd = {XSD.integer, XSD.boolean}
+
+    def suspicious(term) -> bool:
+        return isinstance(term, Literal) and term.datatype in odd and str(term) in ("0", "1")
+
+    if not any(suspicious(t) for row in result.bindings for t in row.values()):
+        return
+    variables = _boolean_variables(text)
+    for row in result.bindings:
+        for var in variables & row.keys():
+            if suspicious(row[var]):
+                row[var] = Literal(str(row[var]) == "1")
 
 
 class RemoteKnowledgeGraph:
@@ -173,10 +266,18 @@ def _batches(lines: Iterable[str], size: int) -> Iterable[list[str]]:
         yield batch
 
 
-def push(kg: KnowledgeGraph, endpoint: str, graph: str | None = None) -> dict[str, int]:
+def push(
+    kg: KnowledgeGraph,
+    endpoint: str | None,
+    graph: str | None = None,
+    graph_store: str | None = None,
+) -> dict[str, int]:
     """Replace, at ``endpoint``, one named graph per source file (or all in ``graph``).
 
-    Returns triples written per graph IRI. Running it twice leaves the same graphs.
+    With ``graph_store`` (a SPARQL 1.1 Graph Store HTTP Protocol URL, e.g. Virtuoso's
+    ``/sparql-graph-crud-auth``) each graph is one ``PUT`` of N-Triples; otherwise SPARQL
+    Update batches at ``endpoint``. Returns triples written per graph IRI. Running it twice
+    leaves the same graphs.
     """
     from .rdfio import to_ntriples
 
@@ -187,17 +288,108 @@ def push(kg: KnowledgeGraph, endpoint: str, graph: str | None = None) -> dict[st
         targets.setdefault(name, []).extend(line for line in text.splitlines() if line.strip())
     written = {}
     for name, lines in targets.items():
-        _post(endpoint, {"update": f"DROP SILENT GRAPH <{name}>"}, "*/*")
-        plain = [line for line in lines if "_:" not in line]
-        for batch in _batches(plain, BATCH):
-            update = f"INSERT DATA {{ GRAPH <{name}> {{\n" + "\n".join(batch) + "\n} }"
-            _post(endpoint, {"update": update}, "*/*")
-        # Blank nodes (OWL class expressions in the ontology): Virtuoso refuses them in
-        # INSERT DATA, so they go in one INSERT ... WHERE {} (one request keeps each blank
-        # node one node).
-        blank = [line for line in lines if "_:" in line]
-        if blank:
-            update = f"INSERT {{ GRAPH <{name}> {{\n" + "\n".join(blank) + "\n} } WHERE {}"
-            _post(endpoint, {"update": update}, "*/*")
+        if graph_store:
+            _put_graph(graph_store, name, lines)
+        else:
+            _update_graph(endpoint or "", name, lines)
         written[name] = len(lines)
     return written
+
+
+def graph_store_url(graph_store: str, name: str) -> str:
+    """The Graph Store Protocol's indirect identification: ``?graph=<IRI>``."""
+    joiner = "&" if "?" in graph_store else "?"
+    return graph_store + joiner + urllib.parse.urlencode({"graph": name})
+
+
+def _put_graph(graph_store: str, name: str, lines: list[str]) -> None:
+    url = graph_store_url(graph_store, name)
+    if not lines:  # nothing to put: the graph is removed (absent already is fine)
+        try:
+            _send(graph_store, None, {"Accept": "*/*"}, method="DELETE", url=url)
+        except InputError as exc:
+            if "HTTP 404" not in str(exc):
+                raise
+        return
+    body = ("\n".join(lines) + "\n").encode("utf-8")
+    headers = {"Content-Type": "application/n-triples", "Accept": "*/*"}
+    _send(graph_store, body, headers, method="PUT", url=url)
+
+
+def _update_graph(endpoint: str, name: str, lines: list[str]) -> None:
+    _post(endpoint, {"update": f"DROP SILENT GRAPH <{name}>"}, "*/*")
+    plain = [line for line in lines if "_:" not in line]
+    for batch in _batches(plain, BATCH):
+        update = f"INSERT DATA {{ GRAPH <{name}> {{\n" + "\n".join(batch) + "\n} }"
+        _post(endpoint, {"update": update}, "*/*")
+    # Blank nodes (OWL class expressions in the ontology): Virtuoso refuses them in
+    # INSERT DATA, so they go in one INSERT ... WHERE {} (one request keeps each blank
+    # node one node).
+    blank = [line for line in lines if "_:" in line]
+    if blank:
+        update = f"INSERT {{ GRAPH <{name}> {{\n" + "\n".join(blank) + "\n} } WHERE {}"
+        _post(endpoint, {"update": update}, "*/*")
+
+
+# --- reading the whole graph through ``query`` -----------------------------------------------
+
+
+def quads(kg) -> dict[URIRef, set[tuple]]:
+    """Every triple of the home's named graphs, by graph, from any engine.
+
+    The rdflib graph is read directly; other engines are asked graph by graph, and a result
+    an endpoint cut short (Virtuoso's ``ResultSetMaxRows``) is fetched again in pages of the
+    size it returned, ordered, until the graph's count is reached.
+    """
+    from .describe import OUR_GRAPHS
+    from .graph import KnowledgeGraph
+
+    if isinstance(kg, KnowledgeGraph):
+        return {name: set(kg.named_graph(name)) for name in kg.graph_names()}
+    counts = {
+        URIRef(str(g)): int(n)
+        for g, n in kg.query(
+            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }} "
+            "GROUP BY ?g"
+        )
+    }
+    out: dict[URIRef, set[tuple]] = {}
+    for name, count in sorted(counts.items()):
+        if not count:
+            continue
+        pattern = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}"
+        rows = [tuple(row) for row in kg.query(pattern)]
+        if len(rows) < count and rows:
+            page, rows = len(rows), []
+            while len(rows) < count:
+                more = [
+                    tuple(row)
+                    for row in kg.query(
+                        f"{pattern} ORDER BY ?s ?p ?o LIMIT {page} OFFSET {len(rows)}"
+                    )
+                ]
+                if not more:
+                    break
+                rows += more
+        if len(rows) != count:
+            raise InputError(f"{name}: the endpoint returned {len(rows)} of its {count} triples")
+        out[name] = set(rows)
+    return out
+
+
+def export_graph(kg, fmt: str = "ttl") -> str:
+    """``KnowledgeGraph.export`` for any engine: the same writers, the same bytes."""
+    from .errors import FormatError
+    from .graph import EXPORT_FORMATS
+    from .rdfio import to_jsonld, to_ntriples, to_trig, to_turtle
+
+    graphs = quads(kg)
+    if fmt in ("ttl", "nt", "jsonld"):
+        union = set().union(*graphs.values()) if graphs else set()
+        writer = {"ttl": to_turtle, "nt": to_ntriples, "jsonld": to_jsonld}[fmt]
+        return writer(union)
+    if fmt == "trig":
+        return to_trig(graphs.items())
+    if fmt == "nq":
+        return "".join(to_ntriples(graphs[name], graph=name) for name in sorted(graphs, key=str))
+    raise FormatError(f"unknown export format {fmt!r} (one of: {', '.join(EXPORT_FORMATS)})")
