@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from diplokg.graph import KnowledgeGraph
-from diplokg.oxstore import OxKnowledgeGraph, open_store
+from diplokg.oxstore import OxKnowledgeGraph, export_store, open_store
 from diplokg.paths import resolve_home
 from diplokg.queries import list_saved
 
@@ -76,3 +76,10 @@ def test_bundled_home_keeps_its_store_in_the_user_cache(tmp_path: Path, monkeypa
     assert len(open_store(home)) == first
     # another home has another folder
     assert resolve_home(ROOT).store_dir == ROOT / ".diplokg"
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "trig", "nq"])
+def test_export_from_the_store_is_the_rdflib_export(engines, fmt) -> None:
+    """``export_store`` (no rdflib dataset) writes the same bytes as the rdflib graph."""
+    memory, oxigraph = engines
+    assert export_store(oxigraph.store, fmt) == memory.export(fmt)
