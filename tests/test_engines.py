@@ -83,3 +83,30 @@ def test_export_from_the_store_is_the_rdflib_export(engines, fmt) -> None:
     """``export_store`` (no rdflib dataset) writes the same bytes as the rdflib graph."""
     memory, oxigraph = engines
     assert export_store(oxigraph.store, fmt) == memory.export(fmt)
+
+
+def test_rebuild_reads_strictly_only_the_changed_files(tmp_path: Path, monkeypatch) -> None:
+    import diplokg.rdfio
+    from diplokg.oxstore import build_store
+
+    home_dir = tmp_path / "home"
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / name, home_dir / name)
+    home = resolve_home(home_dir)
+    real = diplokg.rdfio.parse_turtle
+    read: list[str] = []
+
+    def spy(path, *args, **kwargs):
+        read.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(diplokg.rdfio, "parse_turtle", spy)
+    build_store(home)
+    assert len(read) == 1 + len(home.data_files())
+    read.clear()
+    build_store(home)
+    assert read == []
+    changed = home.data_files()[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build_store(home)
+    assert read == [changed.name]

@@ -22,7 +22,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,13 +102,19 @@ def _current(manifest: dict, files: list[tuple[Path, str]]) -> bool:
     return True
 
 
-def _fill(store: pyoxigraph.Store, files: list[tuple[Path, str]]) -> None:
+def _fill(
+    store: pyoxigraph.Store, files: list[tuple[Path, str]], checked: Set[str] = frozenset()
+) -> dict[str, str]:
+    """Load ``files`` into ``store``; the strict reader first reads each small file whose
+    SHA-256 is not in ``checked`` (it read that content before). Returns path -> SHA-256."""
     import pyoxigraph as ox
 
     from .rdfio import parse_turtle
 
+    digests = {}
     for path, graph in files:
-        if path.stat().st_size <= STRICT_BYTES:
+        digests[str(path)] = digest = _sha(path)
+        if path.stat().st_size <= STRICT_BYTES and digest not in checked:
             parse_turtle(path)  # the strict reader: file:line:column for anything it refuses
         try:
             store.bulk_load(
@@ -118,6 +124,7 @@ def _fill(store: pyoxigraph.Store, files: list[tuple[Path, str]]) -> None:
             # the strict rdflib reader gives the file:line:column message
             parse_turtle(path)
             raise InputError(f"{path}: cannot load into Oxigraph") from None
+    return digests
 
 
 def _may_write(folder: Path) -> bool:
@@ -156,7 +163,8 @@ def open_store(home: Home, persistent: bool = True) -> pyoxigraph.Store:
 
 
 def build_store(home: Home, files: list[tuple[Path, str]] | None = None) -> pyoxigraph.Store:
-    """(Re)build ``<home>/.diplokg/store`` from the source files; write the manifest last."""
+    """(Re)build the store in ``home.store_dir`` from the source files; write the manifest
+    last. The strict reader skips a file whose content it accepted at the previous build."""
     import pyoxigraph as ox
 
     files = files if files is not None else source_files(home)
@@ -164,14 +172,27 @@ def build_store(home: Home, files: list[tuple[Path, str]] | None = None) -> pyox
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "store"
     manifest_file = folder / "store.json"
+    try:  # contents the strict reader accepted at the last build need no second reading
+        known = json.loads(manifest_file.read_text(encoding="utf-8")).get("files", {})
+        checked = {e["sha256"] for e in known.values() if e.get("strict")}
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        checked = set()
     manifest_file.unlink(missing_ok=True)
     if path.exists():
         shutil.rmtree(path)
     store = ox.Store(str(path))
-    _fill(store, files)
+    digests = _fill(store, files, checked)
     store.flush()
     store.optimize()
-    entries = {str(p): {"graph": g, **_fingerprint(p), "sha256": _sha(p)} for p, g in files}
+    entries = {
+        str(p): {
+            "graph": g,
+            **_fingerprint(p),
+            "sha256": digests[str(p)],
+            "strict": p.stat().st_size <= STRICT_BYTES,
+        }
+        for p, g in files
+    }
     manifest_file.write_text(json.dumps({"files": entries}, indent=1), encoding="utf-8")
     return store
 
