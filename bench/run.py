@@ -150,7 +150,13 @@ def engine_main(engine: str, home: Path, runs: int, cap: float) -> dict:
         from diplokg.validation import validate_triples
 
         h = resolve_home(home)
-        out["load"] = timed(lambda: build_store(h), runs, cap * 4)
+
+        def fresh_load():
+            # a first build: no manifest, so the strict reader reads every file up to 2 MB
+            (h.store_dir / "store.json").unlink(missing_ok=True)
+            return build_store(h)
+
+        out["load"] = timed(fresh_load, runs, cap * 4)
         out["reopen store"] = timed(lambda: open_store(h), runs, cap)
         ox = OxKnowledgeGraph(h, open_store(h))
         for q in queries:
