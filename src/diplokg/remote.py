@@ -71,14 +71,53 @@ def _send(
 ) -> bytes:
     """One HTTP request (credentials for ``endpoint``); HTTP and network errors → InputError."""
     request = urllib.request.Request(url or endpoint, data=data, headers=headers, method=method)
+    opener = _opener(endpoint)
+    if data is not None and len(data) > PREFLIGHT_BYTES and os.environ.get(USER_ENV):
+        opener = _authorize(endpoint, request, timeout)
     try:
-        with _opener(endpoint).open(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             return response.read()
     except urllib.error.HTTPError as exc:
         body = exc.read().decode("utf-8", "replace")[:500]
         raise InputError(f"{endpoint}: HTTP {exc.code}: {body}") from None
     except (urllib.error.URLError, OSError) as exc:
         raise InputError(f"{endpoint}: cannot reach the endpoint: {exc}") from None
+
+
+PREFLIGHT_BYTES = 64 * 1024
+"""A body larger than this is not sent to be refused: the server's challenge is fetched first."""
+
+
+def _authorize(endpoint: str, request: urllib.request.Request, timeout: float):
+    """Set ``request``'s Authorization from the challenge of a body-less ``HEAD``, and return
+    an opener without auth handlers. Why: urllib answers a 401 by sending again, and a server
+    that refuses a large unauthenticated PUT closes the connection while the body is still
+    being written (Virtuoso's ``/sparql-graph-crud-auth``: "connection reset")."""
+    import base64
+
+    probe = urllib.request.Request(request.full_url, method="HEAD")
+    try:
+        urllib.request.build_opener().open(probe, timeout=timeout).close()
+        return urllib.request.build_opener()  # no authentication asked for
+    except urllib.error.HTTPError as exc:
+        challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
+    except (urllib.error.URLError, OSError) as exc:
+        raise InputError(f"{endpoint}: cannot reach the endpoint: {exc}") from None
+    user, password = os.environ.get(USER_ENV, ""), os.environ.get(PASSWORD_ENV, "")
+    scheme, _, rest = challenge.partition(" ")
+    if scheme.lower() == "digest":
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, endpoint, user, password)
+        manager.add_password(None, request.full_url, user, password)
+        handler = urllib.request.HTTPDigestAuthHandler(manager)
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+        value = handler.get_authorization(request, fields)
+        if value:
+            request.add_unredirected_header("Authorization", "Digest " + value)
+    elif scheme.lower() == "basic":
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        request.add_unredirected_header("Authorization", "Basic " + token)
+    return urllib.request.build_opener()
 
 
 def _term(binding: Mapping[str, str]):
