@@ -35,7 +35,7 @@ ServerPort = 127.0.0.1:{http}
 ServerRoot = /var/lib/virtuoso-opensource-7/vsp
 ServerThreads = 10
 [SPARQL]
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 300
 """
 
@@ -47,14 +47,14 @@ def free_port() -> int:
 
 
 class Virtuoso:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, max_rows: int = 1_000_000) -> None:
         binary = shutil.which("virtuoso-t")
         assert binary, "virtuoso-t is missing: run .ci/install-system-deps"
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.sql, self.http = free_port(), free_port()
         (folder / "virtuoso.ini").write_text(
-            INI.format(d=folder, sql=self.sql, http=self.http), encoding="utf-8"
+            INI.format(d=folder, sql=self.sql, http=self.http, max_rows=max_rows), encoding="utf-8"
         )
         self.process = subprocess.Popen(
             [binary, "+configfile", str(folder / "virtuoso.ini"), "+foreground"],

@@ -121,6 +121,21 @@ def test_cli_stats_with_endpoint_same_output(pushed, virtuoso, fmt) -> None:
     assert remote.output == local.output
 
 
+def test_reading_commands_where_the_endpoint_cuts_results(tmp_path) -> None:
+    """An endpoint that returns at most 300 rows (Virtuoso's ResultSetMaxRows): export pages
+    through each graph, describe finds a label without listing them all, stats is unharmed."""
+    server = Virtuoso(tmp_path / "virtuoso", max_rows=300)
+    try:
+        assert run("push", "--endpoint", server.endpoint, home=ROOT).exit_code == 0
+        for args in (["export", "-f", "nq"], ["describe", "South Korea"], ["stats"]):
+            remote = run("--endpoint", server.endpoint, *args, home=ROOT)
+            local = run(*args, home=ROOT)
+            assert remote.exit_code == 0, remote.stderr
+            assert remote.output == local.output
+    finally:
+        server.stop()
+
+
 # --- push by the Graph Store Protocol --------------------------------------------------------
 
 

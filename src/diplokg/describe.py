@@ -19,7 +19,7 @@ from rdflib.term import Node
 from .errors import UnknownTermError
 from .labels import label_of
 from .namespaces import DK, GRAPH, OA, PREFIXES
-from .rdfio import new_graph, term_sort_key, term_text
+from .rdfio import escape_string, new_graph, term_sort_key, term_text
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph
@@ -212,6 +212,23 @@ def _about(kg, nodes: Iterable[Node], predicates: Iterable[URIRef] | None = None
     return triples
 
 
+def _labels(kg, text: str) -> list[tuple[Node, Node]]:
+    """The labels equal to ``text`` ignoring case (asked for by LCASE, a small answer even
+    where an endpoint cuts large ones); every label when none matches by ``casefold`` (for
+    the "did you mean" hint, and for the few letters LCASE and casefold treat apart)."""
+    wanted = text.strip()
+    found = _select(
+        kg,
+        f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{RDFS.label}> ?o }} "
+        f"FILTER (LCASE(STR(?o)) = LCASE({escape_string(wanted)})) {OUR_GRAPHS} }}",
+    )
+    if any(str(o).casefold() == wanted.casefold() for _, o in found):
+        return found
+    return _select(
+        kg, f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{RDFS.label}> ?o }} {OUR_GRAPHS} }}"
+    )
+
+
 def neighbourhood(kg, text: str) -> tuple[Graph, URIRef]:
     """The entity ``text`` names and a small graph with what ``describe_in`` reads about it:
     its statements both ways, the labels of the nodes shown, and its facts' evidence chain."""
@@ -224,10 +241,7 @@ def neighbourhood(kg, text: str) -> tuple[Graph, URIRef]:
                 f"UNION {{ ?s <{iri}> ?o }} }} {OUR_GRAPHS} }} LIMIT 1",
             )
         ),
-        lambda: _select(
-            kg,
-            f"SELECT DISTINCT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{RDFS.label}> ?o }} {OUR_GRAPHS} }}",
-        ),
+        lambda: _labels(kg, text),
     )
     graph = new_graph()
     outgoing = _about(kg, [term])
