@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -205,6 +207,10 @@ def _shapes_graph(shapes: Graph) -> object:
     if entry is not None and entry[0] is shapes and entry[1] == len(shapes):
         return entry[2]
     built = ShapesGraph(shapes)  # adds pyshacl's two system triples to ``shapes``
+    if not any(shapes.triples((None, SH.rule, None))):
+        restricted = _restricted_shape_class()
+        for shape in built.shapes:  # harvests the shapes once
+            shape.__class__ = restricted
     if len(_SHAPES_GRAPHS) >= 8:
         _SHAPES_GRAPHS.clear()
     _SHAPES_GRAPHS[id(shapes)] = (shapes, len(shapes), built)
@@ -219,12 +225,16 @@ def uses_advanced_features(shapes: Graph) -> bool:
 
 
 def shacl(
-    triples: Iterable[Triple], shapes: Graph, reason: bool = False, small: bool = False
+    triples: Iterable[Triple],
+    shapes: Graph,
+    reason: bool = False,
+    focus: AbstractSet[Node] | None = None,
 ) -> tuple[list[ValidationResult], Graph]:
     """Run pyshacl on ``triples`` (explicit graphs, no pyshacl inference).
 
-    With ``reason`` the data graph is first expanded with our OWL RL inferences. ``small``
-    (a neighbourhood graph, see ``incremental``) lets Oxigraph evaluate the SPARQL targets
+    With ``reason`` the data graph is first expanded with our OWL RL inferences. With
+    ``focus`` (a neighbourhood graph, see ``incremental``) only those nodes are validated
+    (the results on them are the same) and Oxigraph evaluates the SPARQL targets
     (``incremental.TargetsOnOxigraph``). Returns the parsed results and the raw report graph.
     """
     from .sparql_compat import install
@@ -235,7 +245,8 @@ def shacl(
     ):
         # pyshacl given no shapes validates the data against itself and says it conforms.
         raise InputError("the shapes graph is empty: nothing to validate against")
-    if small and not reason:
+    small = focus is not None and not reason
+    if small:
         from .incremental import TargetsOnOxigraph
 
         data: Graph = TargetsOnOxigraph(triples)
@@ -248,7 +259,7 @@ def shacl(
 
         for triple in infer(data):
             data.add(triple)
-    report = _run_pyshacl(data, shapes)
+    report = _run_pyshacl(data, shapes, frozenset(focus) if small else None)
     keep_literals()  # pyshacl turns rdflib's literal normalisation back on
     results = [
         _result(report, node, data) for node in report.subjects(RDF.type, SH.ValidationResult)
@@ -256,7 +267,32 @@ def shacl(
     return results, report
 
 
-def _run_pyshacl(data: Graph, shapes: Graph) -> Graph:
+_WANTED: ContextVar[frozenset[Node] | None] = ContextVar("diplokg_wanted", default=None)
+"""During a run on a neighbourhood graph: the focus set whose results are kept."""
+
+
+def _restricted_shape_class() -> type:
+    """pyshacl's ``Shape`` whose target lookup keeps only the nodes of ``_WANTED`` (if set).
+
+    pyshacl asks a shape for its targets only at the top level (nested shapes get their value
+    nodes passed in), so this drops exactly the evaluations whose results the incremental
+    method throws away: neighbours in the small graph, whose context is incomplete, and the
+    ontology. (pyshacl's own ``focus_nodes`` option filters nested evaluations too, and keeps
+    IRIs only.) Shapes with rules are never restricted (rules run on every target)."""
+    from pyshacl.shape import Shape
+
+    class WantedOnly(Shape):
+        __slots__ = ()
+
+        def focus_nodes(self, data_graph, debug=False):  # noqa: ANN001, ANN201
+            found = super().focus_nodes(data_graph, debug=debug)
+            wanted = _WANTED.get()
+            return found if wanted is None else {node for node in found if node in wanted}
+
+    return WantedOnly
+
+
+def _run_pyshacl(data: Graph, shapes: Graph, wanted: frozenset[Node] | None = None) -> Graph:
     """What ``pyshacl.validate(data, shacl_graph=shapes, inplace=True, ...)`` does, with the
     ``ShapesGraph`` of ``shapes`` reused across calls (see ``_shapes_graph``)."""
     from pyshacl.errors import ValidationFailure
@@ -286,10 +322,13 @@ def _run_pyshacl(data: Graph, shapes: Graph) -> Graph:
     }
     validator = Validator(DataGraph.from_rdflib(data), shacl_graph=shapes, options=options)
     validator.shacl_graph = shapes_graph
+    token = _WANTED.set(wanted)
     try:
         _, report, _ = validator.run()
     except ValidationFailure as exc:
         raise InputError(f"SHACL validation failed: {exc.message}") from None
+    finally:
+        _WANTED.reset(token)
     return report
 
 
@@ -444,11 +483,11 @@ def validate_triples(
 
         lookup, ontology = neighbourhood_source(kg)
         focus, existing = focus_and_context(new_triples, lookup, ontology)
-        after, report = shacl(existing | new_triples, shapes, small=True)
+        after, report = shacl(existing | new_triples, shapes, focus=focus)
         after = [r for r in after if r.focus in focus]
-        before = (
-            [r for r in shacl(existing, shapes, small=True)[0] if r.focus in focus] if after else []
-        )
+        before = []
+        if after:  # the existing graph's own results on F, to subtract
+            before = [r for r in shacl(existing, shapes, focus=focus)[0] if r.focus in focus]
     else:
         existing = kg.asserted_triples()
         before, _ = shacl(existing, shapes, reason=reason)
