@@ -34,8 +34,10 @@ the neighbourhood is read with a few hundred pattern lookups, from the rdflib da
 for an ``oxstore.OxKnowledgeGraph``, from its Oxigraph store (``store_lookup``: no rdflib
 dataset of the whole graph is built); the shapes are parsed and harvested once per process
 (``validation.load_shapes``); pyshacl's SPARQL targets, which scan the whole small graph, run
-on an Oxigraph copy of it (``TargetsOnOxigraph``); the "before" run happens only when the
-"after" run reports something on ``F``.
+on an Oxigraph copy of it (``TargetsOnOxigraph``); only the nodes of ``F`` are validated at the
+top level (``validation._restricted_shape_class``: a neighbour such as a state with 137
+statements at 1M would otherwise be validated on its incomplete context, and its results
+thrown away); the "before" run happens only when the "after" run reports something on ``F``.
 """
 
 from __future__ import annotations
