@@ -1049,9 +1049,6 @@ def test_a_worker_cut_off_from_the_network_cannot_connect_even_from_oxigraph(lis
 
 # --- proxy mode: diplokg --endpoint URL serve ---------------------------------------------------
 
-VIRTUOSO_DIFFERS = {"agreements", "north-korea-cambodia"}
-"""Saved queries Virtuoso 7.2 answers differently for reasons of its own (test_remote.py)."""
-
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory):
@@ -1093,8 +1090,6 @@ def test_proxy_answers_saved_queries_as_the_local_server_does(proxy, server):
     for saved in RUNNABLE:
         theirs = http(f"{proxy.url}/queries/{saved.name}", headers={"Accept": "application/json"})
         ours = http(f"{server.url}/queries/{saved.name}", headers={"Accept": "application/json"})
-        if saved.name in VIRTUOSO_DIFFERS:
-            continue
         assert theirs.status == 200, (saved.name, theirs.text)
         assert theirs.headers["x-diplokg-engine"] == "remote"
         if rows_from_json(json.loads(theirs.body)) != rows_from_json(json.loads(ours.body)):
