@@ -2,7 +2,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: test lint format bench fuzz ci
+.PHONY: test test-large lint format bench fuzz ci
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -10,6 +10,10 @@ $(PY):
 
 test: $(PY)
 	$(PY) -m pytest
+
+# Also the ~100k-triple synthetic graph pushed to a private Virtuoso (about 3 minutes more).
+test-large: $(PY)
+	DIPLOKG_TEST_LARGE=1 $(PY) -m pytest tests/test_remote.py
 
 lint: $(PY)
 	$(PY) -m ruff check src tests
