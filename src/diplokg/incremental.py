@@ -84,29 +84,33 @@ def focus_and_context(
 
     ``lookup(s, p, o)`` yields existing triples matching a pattern (``None`` is a wildcard).
     """
-    subjects = {s for s, _, _ in batch}
+    by_subject: dict[Node, list[Triple]] = {}
+    by_predicate_object: dict[tuple[Node, Node], set[Node]] = {}
+    for t in batch:  # indexed once: every question below is a dictionary lookup
+        by_subject.setdefault(t[0], []).append(t)
+        by_predicate_object.setdefault((t[1], t[2]), set()).add(t[0])
+    subjects = set(by_subject)
     focus: set[Node] = set(subjects) | {o for _, _, o in batch if _nodes(o)}
 
     def outgoing(node: Node) -> Iterator[Triple]:
         yield from lookup(node, None, None)
-        for t in batch:
-            if t[0] == node:
-                yield t
+        yield from by_subject.get(node, ())
 
     def incoming(node: Node, predicate: Node) -> set[Node]:
         found = {s for s, _, _ in lookup(None, predicate, node)}
-        return found | {s for s, p, o in batch if p == predicate and o == node}
+        return found | by_predicate_object.get((predicate, node), set())
 
     for node in subjects:
         for predicate in BACKWARD:
             focus |= incoming(node, predicate)
-        if any(p == DCTERMS.date for s, p, _ in batch if s == node):
+        said = by_subject[node]
+        if any(p == DCTERMS.date for _, p, _ in said):
             focus |= incoming(node, PROV.wasDerivedFrom)
         # a holding of the batch: the signings its holder signs
         for _, _, person in lookup(node, DK.holder, None):
             focus |= incoming(person, DK.signatory)
-        for s, p, person in batch:
-            if s == node and p == DK.holder:
+        for _, p, person in said:
+            if p == DK.holder:
                 focus |= incoming(person, DK.signatory)
     # every phase of the relationships of the phases in F
     relationships = {o for node in list(focus) for s, p, o in outgoing(node) if p == DK.phaseOf}
