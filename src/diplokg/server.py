@@ -514,10 +514,6 @@ def evaluate(
 
         target = saved if saved is not None else sparql_prologue() + text
         outcome = _from_result(remote_result(state, target, params), limit)
-        if outcome.type == "SELECT" and getattr(query.algebra, "name", "") == "AskQuery":
-            # Virtuoso answers some ASK queries as a one-row SELECT of ?__ASK_RETVAL (0 or 1)
-            cells = [v for row in outcome.rows for v in row.values()]
-            outcome = Outcome("ASK", boolean=any(str(v) not in ("0", "false") for v in cells))
     if outcome.type in ("CONSTRUCT", "DESCRIBE"):
         chosen = requested_format(fmt, accept, GRAPH_OFFERS)
         body = render_graph(outcome.triples, chosen)
