@@ -12,10 +12,12 @@ resident set (load + every operation), from ``getrusage``.
 
 Rows: load (diplokg: build the persistent Oxigraph store, as ``diplokg load``), reopen
 the store (diplokg), each saved report query (its default parameters, bound as a VALUES
-block for the engines without ``initBindings``), validate a ~100-triple batch (incremental), full
-validate, export Turtle, and cold ``diplokg query`` (a new process: import, load, query,
-print, from the store built by load). Columns: diplokg (its library API: Oxigraph store for
-load and queries, rdflib for validation and Turtle export), rdflib Memory (``Graph.parse`` +
+block for the engines without ``initBindings``), validate a ~100-triple batch (new facts:
+five visits copied under fresh IRIs, validated incrementally with the neighbourhood read from
+the Oxigraph store), full validate, export Turtle, and cold ``diplokg query`` (a new process:
+import, load, query, print, from the store built by load). Columns: diplokg (its library API:
+Oxigraph store for load, queries and the batch's neighbourhood, rdflib for full validation
+and Turtle export), rdflib Memory (``Graph.parse`` +
 ``Graph.query``), pyoxigraph direct (in memory, and "pyoxigraph disk": the same on an on-disk
 RocksDB store, as diplokg keeps it), Virtuoso (a private server started for the run as
 tests/_virtuoso.py does; load is ``diplokg push`` over HTTP, queries are POSTed with the
