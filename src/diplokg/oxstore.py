@@ -62,6 +62,27 @@ def reaches_out(text: str) -> bool:
     return REACHES_OUT.search(COMMENT_LINE.sub("", text)) is not None
 
 
+def check_syntax(saved: SavedQuery, params: Mapping[str, str] | None = None) -> None:
+    """Refuse a query Oxigraph cannot parse before the store is opened (or built).
+
+    Why: opening the store touches its files and may rebuild it; a mistyped query should
+    leave the home as it was. Oxigraph has no public parser, so the query runs on an empty
+    in-memory store (nothing to match: microseconds); on a syntax error rdflib's parser
+    reports it with file:line:column, as on every other engine.
+    """
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().query(saved.portable_text(params), use_default_graph_as_union=True)
+    except SyntaxError:
+        from .graph import prepare_sparql
+
+        # raises with file:line:column; a query only Oxigraph refuses goes on (rdflib answers)
+        prepare_sparql(saved, [])
+    except (OSError, ValueError):
+        pass  # not a syntax error: the query itself decides, on the real store
+
+
 def source_files(home: Home) -> list[tuple[Path, str]]:
     """(file, named graph IRI) for the ontology and every data file, as ``graph`` loads them."""
     from .graph import ONTOLOGY_GRAPH
