@@ -6,9 +6,10 @@ Usage::
 
 For each size a home is generated (bench/generate.py: ontology + ~N synthetic triples). Each
 engine runs in its own process, which loads the graph once and then times every operation
-``--runs`` times (median); an operation whose single run exceeds ``--cap`` seconds is
-interrupted and shown as ``> cap``, never dropped. Peak RSS is the engine process's maximum
-resident set (load + every operation), from ``getrusage``.
+``--runs`` times (median), each run in a forked child of the loaded process; an operation
+whose single run exceeds ``--cap`` seconds is killed and shown as ``> cap``, never dropped.
+Peak RSS is the largest maximum resident set of the engine process and its children (load +
+every operation), from ``getrusage``.
 
 Rows: load (diplokg: build the persistent Oxigraph store, as ``diplokg load``), reopen
 the store (diplokg), each saved report query (its default parameters, bound as a VALUES
@@ -42,7 +43,6 @@ import os
 import platform
 import resource
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -57,30 +57,29 @@ sys.path.insert(0, str(HERE))
 ENGINES = ("diplokg", "rdflib", "pyoxigraph", "pyoxigraph-disk", "virtuoso")
 
 
-class Capped(Exception):
-    pass
-
-
-def _alarm(signum, frame):  # noqa: ARG001
-    raise Capped()
+def _one_run(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
 
 
 def timed(fn, runs: int, cap: float) -> dict:
-    """Median of ``runs`` calls of ``fn``; ``{"capped": True}`` if one run exceeds ``cap``."""
+    """Median of ``runs`` calls of ``fn``; ``{"capped": True}`` if one run exceeds ``cap``.
+
+    Each run is a forked child of the engine process (its loaded store or graph shared
+    copy-on-write), killed at the cap: a signal cannot interrupt a query running inside
+    Oxigraph's native code, and a child that ends is never mistaken for one that was cut.
+    """
+    from diplokg.workers import TimeLimitExceeded, call_with_time_limit
+
     times = []
-    signal.signal(signal.SIGALRM, _alarm)
     for _ in range(runs):
-        signal.setitimer(signal.ITIMER_REAL, cap)
-        start = time.perf_counter()
         try:
-            fn()
-        except Capped:
+            times.append(call_with_time_limit(lambda: _one_run(fn), cap))
+        except TimeLimitExceeded:
             return {"capped": True}
         except Exception as exc:  # noqa: BLE001 — an engine refusing a query is a result
             return {"error": str(exc)[:200]}
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        times.append(time.perf_counter() - start)
     return {"median": statistics.median(times), "runs": len(times)}
 
 
@@ -166,9 +165,12 @@ def engine_main(engine: str, home: Path, runs: int, cap: float) -> dict:
         # a batch of new facts (five visits copied under fresh IRIs) validated incrementally
         # against the store: its neighbourhood is read from Oxigraph, no rdflib dataset
         batch = renamed(batch_of(ox))
-        out["validate batch"] = timed(
-            lambda: validate_triples(ox, batch, [], incremental=True), runs, cap
-        )
+
+        def validate_batch():
+            return validate_triples(ox, batch, [], incremental=True)
+
+        validate_batch()  # once in this process: shapes parsed and cached, as in a session
+        out["validate batch"] = timed(validate_batch, runs, cap)
         out["validate batch"]["triples"] = len(batch)
         # full validation and export run on the rdflib dataset
         kg = KnowledgeGraph.load(home)
@@ -259,7 +261,11 @@ def engine_main(engine: str, home: Path, runs: int, cap: float) -> dict:
                 )
         finally:
             server.stop()
-    out["peak RSS MB"] = {"value": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    peak = max(
+        resource.getrusage(who).ru_maxrss
+        for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    out["peak RSS MB"] = {"value": peak / 1024}
     return out
 
 
