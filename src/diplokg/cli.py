@@ -110,6 +110,15 @@ def _connect(ctx: click.Context) -> None:
     guard(ctx, connect=(endpoint,) if endpoint else ())
 
 
+def _load_for_push(ctx: click.Context):
+    """The local graph ``push`` reads: the Oxigraph store, unless ``--engine rdflib``."""
+    if ctx.find_root().params.get("engine") == "rdflib":
+        return _load(ctx)
+    from .oxstore import OxKnowledgeGraph
+
+    return OxKnowledgeGraph.load(_home(ctx))
+
+
 def guard(
     ctx: click.Context,
     read: tuple[Path | None, ...] = (),
@@ -259,8 +268,12 @@ def push(
     endpoint = target or ctx.find_root().params.get("endpoint")
     if not endpoint and not graph_store:
         raise click.UsageError("push needs --endpoint URL (or $DIPLOKG_ENDPOINT) or --graph-store")
-    guard(ctx, connect=tuple(url for url in (endpoint, graph_store) if url))
-    written = push_graph(_load(ctx), endpoint, graph=graph, graph_store=graph_store)
+    guard(
+        ctx,
+        write=(_home(ctx).store_dir,),
+        connect=tuple(url for url in (endpoint, graph_store) if url),
+    )
+    written = push_graph(_load_for_push(ctx), endpoint, graph=graph, graph_store=graph_store)
     for name, count in written.items():
         click.echo(f"{name}: {count} triples")
 
