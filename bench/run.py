@@ -21,9 +21,10 @@ Oxigraph store for load, queries and the batch's neighbourhood, rdflib for full 
 and Turtle export), rdflib Memory (``Graph.parse`` +
 ``Graph.query``), pyoxigraph direct (in memory, and "pyoxigraph disk": the same on an on-disk
 RocksDB store, as diplokg keeps it), Virtuoso (a private server started for the run as
-tests/_virtuoso.py does; load is ``diplokg push --graph-store`` (one PUT per graph), queries are POSTed with the
-SPARQL protocol; skipped when ``virtuoso-t`` is missing), and the ratios diplokg/pyoxigraph,
-diplokg/pyoxigraph disk and rdflib/diplokg. "—" means the engine has no such operation.
+tests/_virtuoso.py does; load is ``diplokg push --graph-store``, one PUT per graph; queries
+are POSTed with the SPARQL protocol; skipped when ``virtuoso-t`` is missing), and the ratios
+diplokg/pyoxigraph, diplokg/pyoxigraph disk and rdflib/diplokg. "—" means the engine has no
+such operation.
 
 What the pyoxigraph columns measure, so that both sides do the same work: the data as diplokg
 holds it (one named graph per file, ``bulk_load(..., to_graph=...)``; queries over the union
