@@ -49,9 +49,14 @@ def run_process(*args: str, home: Path = MINI_HOME, seed: str = "0", cwd: Path |
 
 
 def digest(folder: Path) -> dict[str, str]:
-    """sha256 of every file under ``folder`` (including hidden ones), by relative path."""
+    """sha256 of every file under ``folder`` (including hidden ones), by relative path.
+
+    The Oxigraph store (``.diplokg/``) is left out: it is a cache derived from the files,
+    rebuilt whenever they change (a copied home rebuilds it on first use), and RocksDB
+    rewrites its log even when opened read-only.
+    """
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and ".diplokg" not in p.relative_to(folder).parts
     }

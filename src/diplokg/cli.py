@@ -85,18 +85,15 @@ def _load(ctx: click.Context, reason: bool = False):
         return KnowledgeGraph.load(_home(ctx), reason=reason)
 
 
-def _load_for_query(ctx: click.Context, reason: bool = False, local: Callable | None = None):
-    """The graph ``query`` runs on: the ``--endpoint`` if given (not with ``--reason``:
-    inferences are computed with rdflib), else Oxigraph (persistent store) unless ``--engine
-    rdflib``. ``local`` replaces the local choice (``export``, ``describe``, ``stats`` read
-    the rdflib graph)."""
+def _load_for_query(ctx: click.Context, reason: bool = False):
+    """The graph a reading command (``query``, ``export``, ``describe``, ``stats``) runs on:
+    the ``--endpoint`` if given (not with ``--reason``: inferences are computed with rdflib),
+    else Oxigraph (persistent store) unless ``--engine rdflib``."""
     endpoint = ctx.find_root().params.get("endpoint")
     if endpoint and not reason:
         from .remote import RemoteKnowledgeGraph
 
         return RemoteKnowledgeGraph(_home(ctx), endpoint)
-    if local is not None:
-        return local()
     if reason or ctx.find_root().params.get("engine") == "rdflib":
         return _load(ctx, reason)
     from .oxstore import OxKnowledgeGraph
@@ -105,9 +102,10 @@ def _load_for_query(ctx: click.Context, reason: bool = False, local: Callable | 
 
 
 def _connect(ctx: click.Context) -> None:
-    """``guard`` for a reading command: only the ``--endpoint``, if any, may be reached."""
+    """``guard`` for a reading command: only the ``--endpoint``, if any, may be reached; only
+    the Oxigraph store (built or refreshed on first use) may be written."""
     endpoint = ctx.find_root().params.get("endpoint")
-    guard(ctx, connect=(endpoint,) if endpoint else ())
+    guard(ctx, write=(_home(ctx).store_dir,), connect=(endpoint,) if endpoint else ())
 
 
 def _load_for_push(ctx: click.Context):
@@ -398,10 +396,10 @@ def export(ctx: click.Context, fmt: str, output: Path | None, reason: bool) -> N
     endpoint = ctx.find_root().params.get("endpoint")
     guard(
         ctx,
-        write=(output.parent if output is not None else None,),
+        write=(output.parent if output is not None else None, _home(ctx).store_dir),
         connect=(endpoint,) if endpoint and not reason else (),
     )
-    _emit(export_graph(_load_for_query(ctx, reason, lambda: _load(ctx, reason)), fmt), output)
+    _emit(export_graph(_load_for_query(ctx, reason), fmt), output)
 
 
 @cli.command()
@@ -430,8 +428,16 @@ def validate(
     """
     if bool(paths) == whole:
         raise click.UsageError("give fact files to validate, or --all (not both)")
-    guard(ctx, read=paths)
-    report = _load(ctx).validate(paths, reason=reason)
+    guard(ctx, read=paths, write=(_home(ctx).store_dir,))
+    if whole or reason or ctx.find_root().params.get("engine") == "rdflib":
+        report = _load(ctx).validate(paths, reason=reason)
+    else:
+        # new facts against the Oxigraph store: their neighbourhood is read from it, so the
+        # cost follows the batch, not the graph (no rdflib dataset is built)
+        from .oxstore import OxKnowledgeGraph
+        from .validation import validate_new
+
+        report = validate_new(OxKnowledgeGraph.load(_home(ctx)), paths)
     click.echo(report.render(fmt), nl=False)
     if not report.conforms:
         count = len(report.violations)
@@ -481,7 +487,7 @@ def describe(ctx: click.Context, term: str) -> None:
     from .describe import describe as describe_term
 
     _connect(ctx)
-    kg = _load_for_query(ctx, local=lambda: _load(ctx))
+    kg = _load_for_query(ctx)
     click.echo(describe_term(kg, term).to_text(), nl=False)
 
 
@@ -498,7 +504,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
     from .stats import compute_stats
 
     _connect(ctx)
-    result = compute_stats(_load_for_query(ctx, local=lambda: _load(ctx)))
+    result = compute_stats(_load_for_query(ctx))
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
 
 

@@ -442,6 +442,12 @@ def export_graph(kg, fmt: str = "ttl") -> str:
     from .graph import EXPORT_FORMATS
     from .rdfio import to_jsonld, to_ntriples, to_trig, to_turtle
 
+    store = getattr(kg, "store", None)
+    if store is not None:
+        from .oxstore import STREAMED_FORMATS, export_store
+
+        if fmt in STREAMED_FORMATS:
+            return export_store(store, fmt)  # no rdflib dataset, no SPARQL round trip
     graphs = quads(kg)
     if fmt in ("ttl", "nt", "jsonld"):
         union = set().union(*graphs.values()) if graphs else set()
