@@ -16,8 +16,11 @@ import shutil
 import tempfile
 import time
 import warnings
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -394,9 +397,26 @@ def _find_lexical(text: str, lexical: str) -> int:
 # --- writing -------------------------------------------------------------------------------
 
 
+_SHORT_CACHE: dict[str, str] = {}
+_SHORT_CACHE_MAX = 1 << 20
+
+
 def shorten(iri: URIRef | str) -> str:
-    """``dkid:laos`` for an IRI in one of our namespaces (longest match), else ``<iri>``."""
+    """``dkid:laos`` for an IRI in one of our namespaces (longest match), else ``<iri>``.
+
+    Memoised (up to ``_SHORT_CACHE_MAX`` IRIs, then the cache starts over): the writers
+    shorten every IRI of the graph, most of them many times."""
     value = str(iri)
+    short = _SHORT_CACHE.get(value)
+    if short is None:
+        short = _shorten(value)
+        if len(_SHORT_CACHE) >= _SHORT_CACHE_MAX:
+            _SHORT_CACHE.clear()
+        _SHORT_CACHE[value] = short
+    return short
+
+
+def _shorten(value: str) -> str:
     best: tuple[int, str] | None = None
     for prefix, namespace in PREFIXES.items():
         ns = str(namespace)
@@ -453,28 +473,169 @@ def term_sort_key(term: Node) -> tuple[int, str, str, str]:
 def canonical_triples(triples: Iterable[Triple]) -> list[Triple]:
     """Triples with blank nodes relabelled canonically, sorted — the same bytes every run."""
     triples = list(triples)
-    if any(isinstance(t, BNode) for triple in triples for t in triple):
-        from rdflib.compare import to_canonical_graph
+    ranked = _ranked(triples)
+    if ranked is None:
+        return _canonical_sorting(triples)
+    order, terms = ranked
+    return [(terms[s], terms[p], terms[o]) for s, p, o in order]
 
-        graph = Graph(bind_namespaces="none")
-        for triple in triples:
-            graph.add(triple)
-        triples = list(to_canonical_graph(graph))
+
+def _canonical_sorting(triples: list[Triple]) -> list[Triple]:
+    """``canonical_triples`` sorting by ``term_sort_key`` (for any terms; see ``_ranked``)."""
+    if any(isinstance(t, BNode) for triple in triples for t in triple):
+        triples = _canonical_blank(triples)
     return sorted(set(triples), key=lambda t: tuple(term_sort_key(x) for x in t))
 
 
+def _canonical_blank(triples: list[Triple]) -> list[Triple]:
+    """The triples with their blank nodes relabelled by rdflib's canonicalisation."""
+    from rdflib.compare import to_canonical_graph
+
+    graph = Graph(bind_namespaces="none")
+    for triple in triples:
+        graph.add(triple)
+    return list(to_canonical_graph(graph))
+
+
+def _ranked(triples: list[Triple]) -> tuple[list[tuple[int, int, int]], list[Node]] | None:
+    """The canonical triples as sorted rank triples, and the terms by rank; None when the
+    terms cannot key a dict (then ``_canonical_sorting`` does the work).
+
+    Why: at a million triples, building an rdflib graph of every triple for the blank-node
+    canonicalisation and comparing sort-key tuples per triple took most of the export.
+    Only the triples that hold a blank node go through rdflib's canonicalisation: its labels
+    depend on those triples alone (``_TripleCanonicalizer`` colours blank nodes from the
+    triples that contain them), so they are the labels the whole graph would give. Each
+    distinct term gets an id (dict equality, so duplicate triples collapse as in a set),
+    its ``term_sort_key`` once, and a rank; triples are sorted as tuples of ranks.
+
+    None: rdflib's ``Literal`` equality ignores the case of language tags while the sort
+    key and the text keep it, so a tag with capitals (or a literal as subject or
+    predicate) would merge terms that are written differently.
+    """
+    plain: list[Triple] = []
+    blank: list[Triple] = []
+    for triple in triples:
+        s, p, o = triple
+        if isinstance(o, Literal):
+            language = o.language
+            if language and language != language.lower():
+                return None
+        elif isinstance(o, BNode):
+            blank.append(triple)
+            continue
+        if not isinstance(s, URIRef):
+            if not isinstance(s, BNode):
+                return None
+            blank.append(triple)
+            continue
+        if not isinstance(p, URIRef):
+            if not isinstance(p, BNode):
+                return None
+            blank.append(triple)
+            continue
+        plain.append(triple)
+    if blank:
+        plain.extend(_canonical_blank(blank))
+    ids: dict[Node, int] = {}
+    terms: list[Node] = []
+    unique: set[tuple[int, int, int]] = set()
+    for s, p, o in plain:
+        i = ids.get(s)
+        if i is None:
+            i = ids[s] = len(terms)
+            terms.append(s)
+        j = ids.get(p)
+        if j is None:
+            j = ids[p] = len(terms)
+            terms.append(p)
+        k = ids.get(o)
+        if k is None:
+            k = ids[o] = len(terms)
+            terms.append(o)
+        unique.add((i, j, k))
+    del ids, plain, blank
+    keys = [term_sort_key(term) for term in terms]
+    by_key = sorted(range(len(terms)), key=keys.__getitem__)
+    rank = [0] * len(terms)
+    number = -1
+    previous = None
+    for i in by_key:
+        if keys[i] != previous:  # equal keys, equal rank: ties keep their order
+            number += 1
+            previous = keys[i]
+        rank[i] = number
+    if number + 1 != len(terms):  # distinct terms with one key: let the sort keep their order
+        return None
+    ranked_terms: list[Node] = [None] * len(terms)  # type: ignore[list-item]
+    for i in by_key:
+        ranked_terms[rank[i]] = terms[i]
+    del keys, by_key, terms
+    order = sorted({(rank[i], rank[j], rank[k]) for i, j, k in unique})
+    return order, ranked_terms
+
+
+_RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
 def _turtle_body(triples: Iterable[Triple], indent: str = "") -> list[str]:
-    rdf_type = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    triples = list(triples)
+    ranked = _ranked(triples)
+    if ranked is None:
+        return _turtle_body_sorting(_canonical_sorting(triples), indent)
+    order, terms = ranked
+    del triples
+    texts: list[str | None] = [None] * len(terms)
+
+    def text(rank: int) -> str:
+        out = texts[rank]
+        if out is None:
+            out = texts[rank] = term_text(terms[rank])
+        return out
+
+    rdf_type = bisect_left(terms, term_sort_key(_RDF_TYPE), key=term_sort_key)
+    if rdf_type == len(terms) or terms[rdf_type] != _RDF_TYPE:
+        rdf_type = -1
+    objects_indent = "\n" + indent + " " * 8
+    objects_join = " ," + objects_indent
+    continuation = f"{indent}    "
+    blocks: list[str] = []
+    # sorted by (subject, predicate, object) ranks: each subject's triples are consecutive,
+    # its predicates in order and each predicate's objects in order (rdf:type moved first)
+    for subject, group in groupby(order, key=itemgetter(0)):
+        runs = [(p, [o for _, _, o in run]) for p, run in groupby(group, key=itemgetter(1))]
+        for index, (predicate, _) in enumerate(runs):
+            if predicate == rdf_type:
+                if index:
+                    runs.insert(0, runs.pop(index))
+                break
+        lines = []
+        last = len(runs) - 1
+        for number, (predicate, objects) in enumerate(runs):
+            verb = "a" if predicate == rdf_type else text(predicate)
+            if len(objects) == 1:
+                rendered = " " + text(objects[0])
+            else:
+                rendered = objects_indent + objects_join.join([text(o) for o in objects])
+            head = f"{indent}{text(subject)} " if number == 0 else continuation
+            end = " ." if number == last else " ;"
+            lines.append(f"{head}{verb}{rendered}{end}")
+        blocks.append("\n".join(lines))
+    return blocks
+
+
+def _turtle_body_sorting(triples: list[Triple], indent: str = "") -> list[str]:
+    """``_turtle_body`` for triples whose terms cannot key dicts (see ``_canonical``)."""
     by_subject: dict[Node, dict[Node, list[Node]]] = {}
-    for s, p, o in canonical_triples(triples):
+    for s, p, o in triples:
         by_subject.setdefault(s, {}).setdefault(p, []).append(o)
     blocks: list[str] = []
     for subject in sorted(by_subject, key=term_sort_key):
         predicates = by_subject[subject]
-        order = sorted(predicates, key=lambda p: (p != rdf_type, term_sort_key(p)))
+        order = sorted(predicates, key=lambda p: (p != _RDF_TYPE, term_sort_key(p)))
         lines = []
         for number, predicate in enumerate(order):
-            verb = "a" if predicate == rdf_type else term_text(predicate)
+            verb = "a" if predicate == _RDF_TYPE else term_text(predicate)
             objects = [term_text(o) for o in sorted(predicates[predicate], key=term_sort_key)]
             if len(objects) == 1:
                 rendered = " " + objects[0]
@@ -542,10 +703,17 @@ def to_jsonld(triples: Iterable[Triple]) -> str:
 def to_ntriples(triples: Iterable[Triple], graph: URIRef | None = None) -> str:
     """Sorted N-Triples (or N-Quads when ``graph`` is given)."""
     suffix = f" <{graph}> .\n" if graph is not None else " .\n"
-    return "".join(
-        " ".join(term_text(t, prefixed=False) for t in triple) + suffix
-        for triple in canonical_triples(triples)
-    )
+    triples = list(triples)
+    ranked = _ranked(triples)
+    if ranked is None:
+        return "".join(
+            " ".join(term_text(t, prefixed=False) for t in triple) + suffix
+            for triple in _canonical_sorting(triples)
+        )
+    order, terms = ranked
+    del triples
+    texts = [term_text(term, prefixed=False) for term in terms]
+    return "".join([f"{texts[s]} {texts[p]} {texts[o]}{suffix}" for s, p, o in order])
 
 
 BACKUP_DIR = ".backup"
