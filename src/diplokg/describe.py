@@ -144,10 +144,13 @@ def _mentioned(graph: Graph, iri: URIRef) -> bool:
 def describe(kg: KnowledgeGraph | RemoteKnowledgeGraph, text: str) -> Description:
     """Build the ``Description`` of the entity ``text`` names (see ``resolve_term``).
 
-    An engine with ``query`` (rdflib, Oxigraph, a remote endpoint) is asked for the entity's
-    neighbourhood only (``neighbourhood``); an object with just ``union()`` is read whole.
+    An engine answered by a store (Oxigraph, a remote endpoint) is asked for the entity's
+    neighbourhood only (``neighbourhood``); the rdflib graph, or an object with just
+    ``union()``, is read directly (rdflib's SPARQL would take seconds for the same answer).
     """
-    if hasattr(kg, "query"):
+    from .graph import KnowledgeGraph
+
+    if hasattr(kg, "query") and not isinstance(kg, KnowledgeGraph):
         graph, term = neighbourhood(kg, text)
     else:
         graph = kg.union()
