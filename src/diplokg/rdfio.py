@@ -398,7 +398,7 @@ def _find_lexical(text: str, lexical: str) -> int:
 
 
 _SHORT_CACHE: dict[str, str] = {}
-_SHORT_CACHE_MAX = 1 << 20
+_SHORT_CACHE_MAX = 1 << 16
 
 
 def shorten(iri: URIRef | str) -> str:
@@ -416,14 +416,20 @@ def shorten(iri: URIRef | str) -> str:
     return short
 
 
+# namespaces longest first (PREFIXES order among equal lengths): the first that fits is
+# the longest match, as the scan of every prefix found
+_BY_LENGTH = sorted(
+    ((str(ns), prefix) for prefix, ns in PREFIXES.items()), key=lambda item: -len(item[0])
+)
+
+
 def _shorten(value: str) -> str:
-    best: tuple[int, str] | None = None
-    for prefix, namespace in PREFIXES.items():
-        ns = str(namespace)
-        if value.startswith(ns) and _LOCAL_NAME.match(value[len(ns) :]):
-            if best is None or len(ns) > best[0]:
-                best = (len(ns), f"{prefix}:{value[len(ns) :]}")
-    return best[1] if best else f"<{value}>"
+    for ns, prefix in _BY_LENGTH:
+        if value.startswith(ns):
+            local = value[len(ns) :]
+            if _LOCAL_NAME.match(local):
+                return f"{prefix}:{local}"
+    return f"<{value}>"
 
 
 def escape_string(value: str) -> str:
