@@ -591,13 +591,7 @@ def _turtle_body(triples: Iterable[Triple], indent: str = "") -> list[str]:
         return _turtle_body_sorting(_canonical_sorting(triples), indent)
     order, terms = ranked
     del triples
-    texts: list[str | None] = [None] * len(terms)
-
-    def text(rank: int) -> str:
-        out = texts[rank]
-        if out is None:
-            out = texts[rank] = term_text(terms[rank])
-        return out
+    text = [term_text(term) for term in terms]  # every term is used at least once
 
     rdf_type = bisect_left(terms, term_sort_key(_RDF_TYPE), key=term_sort_key)
     if rdf_type == len(terms) or terms[rdf_type] != _RDF_TYPE:
@@ -618,12 +612,12 @@ def _turtle_body(triples: Iterable[Triple], indent: str = "") -> list[str]:
         lines = []
         last = len(runs) - 1
         for number, (predicate, objects) in enumerate(runs):
-            verb = "a" if predicate == rdf_type else text(predicate)
+            verb = "a" if predicate == rdf_type else text[predicate]
             if len(objects) == 1:
-                rendered = " " + text(objects[0])
+                rendered = " " + text[objects[0]]
             else:
-                rendered = objects_indent + objects_join.join([text(o) for o in objects])
-            head = f"{indent}{text(subject)} " if number == 0 else continuation
+                rendered = objects_indent + objects_join.join([text[o] for o in objects])
+            head = f"{indent}{text[subject]} " if number == 0 else continuation
             end = " ." if number == last else " ;"
             lines.append(f"{head}{verb}{rendered}{end}")
         blocks.append("\n".join(lines))
