@@ -3,6 +3,7 @@ graph, default parameters), and the persistent store is rebuilt when a source fi
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -137,3 +138,91 @@ def test_describe_and_stats_the_same_on_both_engines(engines) -> None:
         assert describe(ox, term).to_text() == describe(kg, term).to_text(), term
     assert compute_stats(ox).to_text() == compute_stats(kg).to_text()
     assert compute_stats(ox).to_json() == compute_stats(kg).to_json()
+
+
+def _graphs(store) -> dict:
+    """The store's named graphs as rdflib graphs (compared up to blank node labels)."""
+    import pyoxigraph as ox
+
+    from diplokg.oxstore import to_rdflib
+    from diplokg.rdfio import new_graph
+
+    graphs: dict = {}
+    for quad in store.quads_for_pattern(None, None, None, None):
+        assert isinstance(quad.graph_name, ox.NamedNode)
+        graph = graphs.setdefault(quad.graph_name.value, new_graph())
+        graph.add(tuple(to_rdflib(t) for t in (quad.subject, quad.predicate, quad.object)))
+    return graphs
+
+
+def test_store_refresh_reloads_only_the_changed_graphs(tmp_path: Path, monkeypatch) -> None:
+    """A changed, an added and a removed data file: only their graphs are reloaded, and the
+    store then holds exactly what a full build of the same files holds."""
+    from rdflib.compare import isomorphic
+
+    import diplokg.oxstore
+
+    home_dir = tmp_path / "home"
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / name, home_dir / name)
+    home = resolve_home(home_dir)
+    open_store(home)  # full build
+    real = diplokg.oxstore._fill
+    loaded: list[list[str]] = []
+
+    def spy(store, files, checked=frozenset()):
+        loaded.append([Path(p).name for p, _ in files])
+        return real(store, files, checked)
+
+    monkeypatch.setattr(diplokg.oxstore, "_fill", spy)
+    changed, removed = home.data_files()[0], home.data_files()[1]
+    changed.write_text(
+        changed.read_text(encoding="utf-8")
+        + "\n<https://w3id.org/diplokg/id/laos> "
+        + '<http://www.w3.org/2000/01/rdf-schema#comment> "x" .\n',
+        encoding="utf-8",
+    )
+    removed.unlink()
+    added = home.data_dir / "extra.ttl"
+    added.write_text(
+        '<https://w3id.org/diplokg/id/laos> <http://www.w3.org/2000/01/rdf-schema#comment> "y" .\n',
+        encoding="utf-8",
+    )
+    refreshed = open_store(home)
+    assert loaded == [
+        sorted([changed.name, added.name], key=[p.name for p in home.data_files()].index)
+    ]
+    assert json.loads((home.store_dir / "store.json").read_text(encoding="utf-8"))[
+        "files"
+    ].keys() == {str(p) for p, _ in diplokg.oxstore.source_files(home)}
+    fresh_dir = tmp_path / "fresh"
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(home_dir / name, fresh_dir / name)
+    got, expected = _graphs(refreshed), _graphs(open_store(resolve_home(fresh_dir)))
+    assert sorted(got) == sorted(expected)
+    for name in expected:
+        assert isomorphic(got[name], expected[name]), name
+    del refreshed
+    loaded.clear()
+    assert len(open_store(home)) == sum(len(g) for g in expected.values())
+    assert loaded == []  # now current: reopened read-only, nothing reloaded
+
+
+def test_store_refresh_after_an_ontology_change_rebuilds(tmp_path: Path, monkeypatch) -> None:
+    import diplokg.oxstore
+
+    home_dir = tmp_path / "home"
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / name, home_dir / name)
+    home = resolve_home(home_dir)
+    first = len(open_store(home))
+    calls: list[str] = []
+    real = diplokg.oxstore.build_store
+    monkeypatch.setattr(
+        diplokg.oxstore, "build_store", lambda *a, **k: calls.append("build") or real(*a, **k)
+    )
+    home.ontology_file.write_text(
+        home.ontology_file.read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    assert len(open_store(home)) == first
+    assert calls == ["build"]
