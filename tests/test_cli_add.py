@@ -157,3 +157,37 @@ def test_add_copies_nothing_when_only_duplicates(home):
     assert result.exit_code == 0
     assert result.output.startswith("0 triples added, 9 duplicates skipped;")
     assert digest(home / "data") == before
+
+
+LITERALS = """@prefix dkid: <https://w3id.org/diplokg/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+dkid:laos rdfs:comment "07"^^xsd:integer, "x", "8"^^xsd:integer .
+"""
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        # "07" is stored by Oxigraph as "7": the same lexical form is a duplicate, "7" is new
+        '"07"^^xsd:integer, "7"^^xsd:integer',
+        # "x"^^xsd:string is "x" to Oxigraph, not to rdflib (nor to the file)
+        '"x"^^xsd:string, "x", "08"^^xsd:integer, "8"^^xsd:integer',
+    ],
+)
+def test_add_counts_duplicates_alike_on_both_engines(tmp_path, facts):
+    """Oxigraph keeps typed literals in canonical form; ``add`` on its store still counts a
+    duplicate exactly where ``--engine rdflib`` (lexical forms) does."""
+    outputs = []
+    for engine in ("rdflib", "oxigraph"):
+        home = copy_home(tmp_path / engine)
+        (home / "data" / "literals.ttl").write_text(LITERALS, encoding="utf-8")
+        source = tmp_path / engine / "new.ttl"
+        source.write_text(LITERALS.rsplit("dkid:", 1)[0] + f"dkid:laos rdfs:comment {facts} .\n")
+        result = run("--engine", engine, "add", str(source), "--into", "literals.ttl", home=home)
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output.replace(str(home), "HOME"))
+        written = Graph().parse(home / "data" / "literals.ttl")
+        outputs.append(sorted(str(o) + repr(o.datatype) for o in written.objects(LAOS, None)))
+    assert outputs[0] == outputs[2]
+    assert outputs[1] == outputs[3]

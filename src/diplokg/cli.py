@@ -466,8 +466,9 @@ def add(ctx: click.Context, path: Path, into: str | None, reason: bool) -> None:
     """
     from .merge import add_file
 
-    guard(ctx, read=(path,), write=(_home(ctx).data_dir,))
-    result = add_file(_home(ctx), path, into=into, reason=reason)
+    guard(ctx, read=(path,), write=(_home(ctx).data_dir, _home(ctx).store_dir))
+    engine = ctx.find_root().params.get("engine") or "oxigraph"
+    result = add_file(_home(ctx), path, into=into, reason=reason, engine=engine)
     click.echo(result.summary())
 
 

@@ -13,8 +13,8 @@ the store is built in memory.
 
 Results come back as rdflib terms in an rdflib ``Result``, so the renderers are shared; a
 simple literal is a plain ``Literal`` (no ``xsd:string`` datatype), as rdflib writes it.
-Everything else (validate, add, describe, stats, export to JSON-LD/TriG) still runs on the
-rdflib dataset, built on first use (``OxKnowledgeGraph.rdflib``).
+What the store does not answer (``--reason``, ``validate --all``, export to JSON-LD, ...)
+runs on the rdflib dataset, built on first use (``OxKnowledgeGraph.rdflib``).
 """
 
 from __future__ import annotations
