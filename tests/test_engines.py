@@ -226,3 +226,25 @@ def test_store_refresh_after_an_ontology_change_rebuilds(tmp_path: Path, monkeyp
     )
     assert len(open_store(home)) == first
     assert calls == ["build"]
+
+
+def test_store_refresh_that_would_remove_most_of_it_rebuilds(tmp_path: Path, monkeypatch) -> None:
+    """Removing a graph costs more than loading it: when the changed files hold most of the
+    store (past ``STRICT_BYTES``, here 0), the store is rebuilt instead of refreshed."""
+    import diplokg.oxstore
+
+    home_dir = tmp_path / "home"
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / name, home_dir / name)
+    home = resolve_home(home_dir)
+    first = len(open_store(home))
+    monkeypatch.setattr(diplokg.oxstore, "STRICT_BYTES", 0)
+    calls: list[str] = []
+    real = diplokg.oxstore.build_store
+    monkeypatch.setattr(
+        diplokg.oxstore, "build_store", lambda *a, **k: calls.append("build") or real(*a, **k)
+    )
+    biggest = max(home.data_files(), key=lambda p: p.stat().st_size)
+    biggest.write_text(biggest.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert len(open_store(home)) == first
+    assert calls == ["build"]

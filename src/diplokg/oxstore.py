@@ -47,6 +47,11 @@ if TYPE_CHECKING:
 # ones (synthetic benchmark graphs) only by Oxigraph's parser, which accepts ill-typed literals.
 STRICT_BYTES = 2_000_000
 
+# Removing a graph from the store costs about this many times as much as loading it (1M
+# triples, 47 MB of Turtle: remove_graph 46 s, bulk_load 14 s); a refresh that would remove
+# more than that share of the store rebuilds it instead (15 s at 1M).
+REMOVE_COST = 4
+
 # Words of a query that could reach outside the store or change it; such queries are checked
 # and run by the rdflib engine (``graph.run_sparql`` refuses what must be refused).
 REACHES_OUT = re.compile(
@@ -209,8 +214,9 @@ def refresh_store(
     the source files added, removed or changed since ``manifest`` was written.
 
     Why: a full rebuild costs ~15 s at 1M triples, and ``add`` changes one data file. Returns
-    ``None`` when only a full rebuild will do (no usable manifest, the ontology changed, or
-    any error while updating: the caller rebuilds); ``OSError`` when the store cannot be
+    ``None`` when a full rebuild will do better (no usable manifest, the ontology changed,
+    graphs to remove that hold most of a large store: see ``REMOVE_COST``, or any error
+    while updating: the caller rebuilds); ``OSError`` when the store cannot be
     opened for writing (another process holds RocksDB's lock). The manifest is removed
     before the first change and written last, so an interrupted refresh is rebuilt next time.
     """
@@ -229,6 +235,13 @@ def refresh_store(
     removed = [
         e.get("graph") for name, e in known.items() if name not in current and e.get("graph")
     ]
+    dropped = sum(int(e.get("size", 0)) for name, e in known.items() if name not in current) + sum(
+        int(known.get(str(p), {}).get("size", 0)) for p, _ in changed
+    )
+    loaded = sum(p.stat().st_size for p, _ in changed)
+    total = sum(p.stat().st_size for p, _ in files)
+    if dropped > STRICT_BYTES and REMOVE_COST * dropped + loaded > total:
+        return None  # removing most of the store costs more than building it again
     folder = home.store_dir
     manifest_file = folder / "store.json"
     store = ox.Store(str(folder / "store"))  # OSError: locked by another process
