@@ -724,15 +724,22 @@ BACKUPS_KEPT = 20
 
 def backup(path: Path, backup_dir: Path) -> Path | None:
     """Copy ``path`` to ``backup_dir/<name>.<UTC timestamp>`` (fsynced); keep the newest
-    ``BACKUPS_KEPT`` per file. Returns the copy, or None when ``path`` does not exist."""
+    ``BACKUPS_KEPT`` per file. Returns the copy, or None when ``path`` does not exist.
+
+    The copy is written to a temp name and renamed, so a writer killed mid-copy leaves no
+    half backup under a backup's name (its temp file is removed by the next writer, which
+    holds the same lock)."""
     if not path.exists():
         return None
     backup_dir.mkdir(exist_ok=True)
+    clean_temp_files(backup_dir)
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"{time.time_ns() % 10**9:09d}Z"
     copy = backup_dir / f"{path.name}.{stamp}"
-    shutil.copyfile(path, copy)
-    with open(copy, "rb") as handle:
+    temp = backup_dir / f".{copy.name}.tmp"
+    shutil.copyfile(path, temp)
+    with open(temp, "rb") as handle:
         os.fsync(handle.fileno())
+    os.replace(temp, copy)
     fsync_dir(backup_dir)
     old = sorted(backup_dir.glob(f"{glob_escape(path.name)}.*Z"))
     for stale in old[:-BACKUPS_KEPT]:
