@@ -173,7 +173,7 @@ def store_lookup(store: pyoxigraph.Store) -> Lookup:
     import pyoxigraph as ox
 
     from .graph import INFERRED_GRAPH
-    from .oxstore import to_rdflib
+    from .oxstore import to_rdflib_triple
 
     inferred = ox.NamedNode(str(INFERRED_GRAPH))
 
@@ -185,7 +185,7 @@ def store_lookup(store: pyoxigraph.Store) -> Lookup:
             graph = quad.graph_name
             if isinstance(graph, ox.DefaultGraph) or graph == inferred:
                 continue
-            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+            yield to_rdflib_triple(quad)
 
     return lookup
 
@@ -201,15 +201,13 @@ def store_ontology(store: pyoxigraph.Store) -> frozenset[Triple]:
     import pyoxigraph as ox
 
     from .graph import ONTOLOGY_GRAPH
-    from .oxstore import to_rdflib
+    from .oxstore import to_rdflib_triple
 
     quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(str(ONTOLOGY_GRAPH))))
     cached = _ONTOLOGIES.get(id(store))
     if cached is not None and cached[0] == quads:
         return cached[1]
-    triples = frozenset(
-        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads
-    )
+    triples = frozenset(to_rdflib_triple(q) for q in quads)
     if len(_ONTOLOGIES) >= 8:
         _ONTOLOGIES.clear()
     _ONTOLOGIES[id(store)] = (quads, triples)
@@ -322,9 +320,8 @@ class TargetsOnOxigraph(Graph):
     def _oxigraph_select(self, text: str):
         import pyoxigraph as ox
         from rdflib.query import Result
-        from rdflib.term import Variable
 
-        from .oxstore import to_rdflib
+        from .oxstore import solution_rows
 
         try:
             answer = self._mirror.query(text)
@@ -332,16 +329,7 @@ class TargetsOnOxigraph(Graph):
             return None  # rdflib decides (and words any error)
         if not isinstance(answer, ox.QuerySolutions):
             return None
-        names = [v.value for v in answer.variables]
         result = Result("SELECT")
-        result.vars = [Variable(n) for n in names]
-        rows = []
-        for solution in answer:
-            row = {}
-            for name, var in zip(names, result.vars, strict=True):
-                value = solution[name]
-                if value is not None:
-                    row[var] = to_rdflib(value)
-            rows.append(row)
-        result.bindings = rows
+        result.vars, rows = solution_rows(answer)
+        result.bindings = list(rows)
         return result

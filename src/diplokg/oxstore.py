@@ -24,7 +24,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Mapping, Set
+from collections.abc import Iterator, Mapping, Set
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -326,6 +326,29 @@ def to_rdflib(term):
     raise InputError(f"unsupported term in a result: {term!r}")
 
 
+def to_rdflib_triple(triple) -> tuple:
+    """An Oxigraph triple or quad as an rdflib ``(s, p, o)`` (the graph name is dropped)."""
+    return to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)
+
+
+def solution_rows(answer: pyoxigraph.QuerySolutions) -> tuple[list[Variable], Iterator[dict]]:
+    """The variables of a SELECT answer and its rows as rdflib bindings (unbound values
+    left out), read lazily so a caller with a row limit stops reading at the limit."""
+    names = [v.value for v in answer.variables]
+    variables = [Variable(n) for n in names]
+
+    def rows() -> Iterator[dict]:
+        for solution in answer:
+            row = {}
+            for name, var in zip(names, variables, strict=True):
+                value = solution[name]
+                if value is not None:
+                    row[var] = to_rdflib(value)
+            yield row
+
+    return variables, rows()
+
+
 def run_oxigraph(
     store: pyoxigraph.Store, saved: SavedQuery, params: Mapping[str, str] | None = None
 ) -> Result:
@@ -342,17 +365,8 @@ def run_oxigraph(
         raise InputError(f"{where}: query failed: {exc}") from None
     if isinstance(answer, ox.QuerySolutions):
         result = Result("SELECT")
-        names = [v.value for v in answer.variables]
-        result.vars = [Variable(n) for n in names]
-        rows = []
-        for solution in answer:
-            row = {}
-            for name, var in zip(names, result.vars, strict=True):
-                value = solution[name]
-                if value is not None:
-                    row[var] = to_rdflib(value)
-            rows.append(row)
-        result.bindings = rows
+        result.vars, rows = solution_rows(answer)
+        result.bindings = list(rows)
         return result
     if isinstance(answer, ox.QueryBoolean):
         result = Result("ASK")
@@ -362,9 +376,7 @@ def run_oxigraph(
 
     graph = new_graph()
     for triple in answer:
-        graph.add(
-            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
-        )
+        graph.add(to_rdflib_triple(triple))
     result = Result("CONSTRUCT")
     result.graph = graph
     return result

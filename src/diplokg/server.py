@@ -436,7 +436,7 @@ def oxigraph_outcome(state: State, text: str, prepared: Any) -> Outcome:
     """
     import pyoxigraph as ox
 
-    from .oxstore import to_rdflib
+    from .oxstore import solution_rows, to_rdflib_triple
 
     try:
         answer = state.store.query(
@@ -450,21 +450,10 @@ def oxigraph_outcome(state: State, text: str, prepared: Any) -> Outcome:
     if isinstance(answer, ox.QueryBoolean):
         return Outcome("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
-        names = [v.value for v in answer.variables]
-        variables = [Variable(n) for n in names]
-
-        def rows():
-            for solution in answer:
-                row = {}
-                for name, var in zip(names, variables, strict=True):
-                    value = solution[name]
-                    if value is not None:
-                        row[var] = to_rdflib(value)
-                yield row
-
-        return _cut_rows(variables, rows(), limit)
+        variables, rows = solution_rows(answer)
+        return _cut_rows(variables, rows, limit)
     kind = "DESCRIBE" if getattr(prepared.algebra, "name", "") == "DescribeQuery" else "CONSTRUCT"
-    triples = ((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer)
+    triples = (to_rdflib_triple(t) for t in answer)
     return _cut_triples(kind, triples, limit, lazy=True)
 
 
@@ -684,10 +673,10 @@ def entity_graph(state: State, iri: URIRef) -> Graph:
 
 
 def _oxigraph_triples(state: State, text: str) -> list[tuple[Node, Node, Node]]:
-    from .oxstore import to_rdflib
+    from .oxstore import to_rdflib_triple
 
     answer = state.store.query(text, use_default_graph_as_union=True)
-    return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer]
+    return [to_rdflib_triple(t) for t in answer]
 
 
 def entity_reply(state: State, slug: str, accept: str | None, fmt: str | None) -> Reply:
