@@ -85,20 +85,31 @@ def _load(ctx: click.Context, reason: bool = False):
         return KnowledgeGraph.load(_home(ctx), reason=reason)
 
 
+def _engine(ctx: click.Context) -> str:
+    """The local engine the global ``--engine`` option (or ``$DIPLOKG_ENGINE``) names."""
+    return ctx.find_root().params.get("engine") or "oxigraph"
+
+
+def _local_graph(ctx: click.Context, reason: bool = False):
+    """The home's graph on the local engine: Oxigraph (persistent store) unless ``--engine
+    rdflib`` or ``--reason`` (inferences are computed with rdflib)."""
+    if reason or _engine(ctx) == "rdflib":
+        return _load(ctx, reason)
+    from .oxstore import OxKnowledgeGraph
+
+    return OxKnowledgeGraph.load(_home(ctx))
+
+
 def _load_for_query(ctx: click.Context, reason: bool = False):
     """The graph a reading command (``query``, ``export``, ``describe``, ``stats``) runs on:
     the ``--endpoint`` if given (not with ``--reason``: inferences are computed with rdflib),
-    else Oxigraph (persistent store) unless ``--engine rdflib``."""
+    else the local engine."""
     endpoint = ctx.find_root().params.get("endpoint")
     if endpoint and not reason:
         from .remote import RemoteKnowledgeGraph
 
         return RemoteKnowledgeGraph(_home(ctx), endpoint)
-    if reason or ctx.find_root().params.get("engine") == "rdflib":
-        return _load(ctx, reason)
-    from .oxstore import OxKnowledgeGraph
-
-    return OxKnowledgeGraph.load(_home(ctx))
+    return _local_graph(ctx, reason)
 
 
 def _connect(ctx: click.Context) -> None:
@@ -106,15 +117,6 @@ def _connect(ctx: click.Context) -> None:
     the Oxigraph store (built or refreshed on first use) may be written."""
     endpoint = ctx.find_root().params.get("endpoint")
     guard(ctx, write=(_home(ctx).store_dir,), connect=(endpoint,) if endpoint else ())
-
-
-def _load_for_push(ctx: click.Context):
-    """The local graph ``push`` reads: the Oxigraph store, unless ``--engine rdflib``."""
-    if ctx.find_root().params.get("engine") == "rdflib":
-        return _load(ctx)
-    from .oxstore import OxKnowledgeGraph
-
-    return OxKnowledgeGraph.load(_home(ctx))
 
 
 def guard(
@@ -163,8 +165,9 @@ def _emit(text: str, output: Path | None = None) -> None:
     default="oxigraph",
     show_default=True,
     envvar="DIPLOKG_ENGINE",
-    help="Store that answers `query`: Oxigraph (kept on disk under HOME/.diplokg when the "
-    "home is writable) or rdflib's Memory store. $DIPLOKG_ENGINE sets it too.",
+    help="Store that answers the reading commands, `add` and `serve`: Oxigraph (kept on disk "
+    "under HOME/.diplokg, or ~/.cache/diplokg for a home you may not write) or rdflib's "
+    "Memory store. $DIPLOKG_ENGINE sets it too.",
 )
 @click.option(
     "--endpoint",
@@ -271,7 +274,7 @@ def push(
         write=(_home(ctx).store_dir,),
         connect=tuple(url for url in (endpoint, graph_store) if url),
     )
-    written = push_graph(_load_for_push(ctx), endpoint, graph=graph, graph_store=graph_store)
+    written = push_graph(_local_graph(ctx), endpoint, graph=graph, graph_store=graph_store)
     for name, count in written.items():
         click.echo(f"{name}: {count} triples")
 
@@ -343,8 +346,8 @@ def query(
     from .graph import home_graph_names, prepare_sparql
     from .oxstore import reaches_out
 
-    root = ctx.find_root().params
-    on_oxigraph = not (reason or root.get("endpoint") or root.get("engine") == "rdflib")
+    endpoint = ctx.find_root().params.get("endpoint")
+    on_oxigraph = not (reason or endpoint or _engine(ctx) == "rdflib")
     if not on_oxigraph or reaches_out(saved.text):
         # refuse SERVICE, FROM, Update first; on Oxigraph, a query without those words needs
         # no rdflib parse (~0.3 s cold): OxKnowledgeGraph.query reports its syntax errors
@@ -429,15 +432,15 @@ def validate(
     if bool(paths) == whole:
         raise click.UsageError("give fact files to validate, or --all (not both)")
     guard(ctx, read=paths, write=(_home(ctx).store_dir,))
-    if whole or reason or ctx.find_root().params.get("engine") == "rdflib":
-        report = _load(ctx).validate(paths, reason=reason)
-    else:
+    kg = _load(ctx) if whole else _local_graph(ctx, reason)
+    if kg.engine == "oxigraph":
         # new facts against the Oxigraph store: their neighbourhood is read from it, so the
         # cost follows the batch, not the graph (no rdflib dataset is built)
-        from .oxstore import OxKnowledgeGraph
         from .validation import validate_new
 
-        report = validate_new(OxKnowledgeGraph.load(_home(ctx)), paths)
+        report = validate_new(kg, paths)
+    else:
+        report = kg.validate(paths, reason=reason)
     click.echo(report.render(fmt), nl=False)
     if not report.conforms:
         count = len(report.violations)
@@ -467,8 +470,7 @@ def add(ctx: click.Context, path: Path, into: str | None, reason: bool) -> None:
     from .merge import add_file
 
     guard(ctx, read=(path,), write=(_home(ctx).data_dir, _home(ctx).store_dir))
-    engine = ctx.find_root().params.get("engine") or "oxigraph"
-    result = add_file(_home(ctx), path, into=into, reason=reason, engine=engine)
+    result = add_file(_home(ctx), path, into=into, reason=reason, engine=_engine(ctx))
     click.echo(result.summary())
 
 
@@ -590,7 +592,7 @@ def serve(
         workers=workers,
         max_concurrent=max_concurrent,
         max_request_bytes=max_request_bytes,
-        engine=root.get("engine") or "oxigraph",
+        engine=_engine(ctx),
         endpoint=root.get("endpoint"),
     )
 

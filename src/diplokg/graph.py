@@ -53,6 +53,8 @@ class SourceFile:
 class KnowledgeGraph:
     """A loaded home: ontology + data as named graphs of one dataset (+ inferences)."""
 
+    engine = "rdflib"
+
     def __init__(self, home: Home, dataset: Dataset, files: Sequence[SourceFile]) -> None:
         self.home = home
         self.dataset = dataset
