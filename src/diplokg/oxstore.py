@@ -113,21 +113,37 @@ def _sha(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _changed(entry: dict | None, path: Path, graph: str) -> bool:
+    """Whether ``path`` differs from its manifest ``entry`` (size+mtime, else the hash)."""
+    if not entry or entry.get("graph") != graph or "sha256" not in entry:
+        return True
+    fp = _fingerprint(path)
+    if fp["size"] != entry.get("size"):
+        return True
+    return fp["mtime_ns"] != entry.get("mtime_ns") and _sha(path) != entry["sha256"]
+
+
 def _current(manifest: dict, files: list[tuple[Path, str]]) -> bool:
-    """Whether the manifest describes exactly ``files`` (size+mtime, else the hash)."""
+    """Whether the manifest describes exactly ``files``, none of them changed."""
     known = manifest.get("files", {})
     if sorted(known) != sorted(str(p) for p, _ in files):
         return False
-    for path, graph in files:
-        entry = known[str(path)]
-        if entry.get("graph") != graph:
-            return False
-        fp = _fingerprint(path)
-        if fp["size"] != entry.get("size"):
-            return False
-        if fp["mtime_ns"] != entry.get("mtime_ns") and _sha(path) != entry.get("sha256"):
-            return False
-    return True
+    return not any(_changed(known[str(p)], p, g) for p, g in files)
+
+
+def _manifest_entry(path: Path, graph: str, sha256: str) -> dict:
+    """What the manifest records of one source file (``strict``: the strict reader read it)."""
+    return {
+        "graph": graph,
+        **_fingerprint(path),
+        "sha256": sha256,
+        "strict": path.stat().st_size <= STRICT_BYTES,
+    }
+
+
+def _strictly_read(known: dict) -> set[str]:
+    """SHA-256 of the contents the strict reader accepted when the manifest was written."""
+    return {e["sha256"] for e in known.values() if e.get("strict") and "sha256" in e}
 
 
 def _fill(
@@ -197,16 +213,6 @@ def open_store(home: Home, persistent: bool = True) -> pyoxigraph.Store:
     return store
 
 
-def _changed(entry: dict | None, path: Path, graph: str) -> bool:
-    """Whether ``path`` differs from its manifest ``entry`` (size+mtime, else the hash)."""
-    if not entry or entry.get("graph") != graph or "sha256" not in entry:
-        return True
-    fp = _fingerprint(path)
-    if fp["size"] != entry.get("size"):
-        return True
-    return fp["mtime_ns"] != entry.get("mtime_ns") and _sha(path) != entry["sha256"]
-
-
 def refresh_store(
     home: Home, files: list[tuple[Path, str]], manifest: dict
 ) -> pyoxigraph.Store | None:
@@ -246,7 +252,7 @@ def refresh_store(
     manifest_file = folder / "store.json"
     store = ox.Store(str(folder / "store"))  # OSError: locked by another process
     try:
-        checked = {e["sha256"] for e in known.values() if e.get("strict") and "sha256" in e}
+        checked = _strictly_read(known)
         manifest_file.unlink(missing_ok=True)
         for graph in {*removed, *(g for _, g in changed)}:
             node = ox.NamedNode(graph)
@@ -254,15 +260,10 @@ def refresh_store(
                 store.remove_graph(node)
         digests = _fill(store, changed, checked)
         store.flush()
-        entries = {}
-        for p, g in files:
-            entry = known.get(str(p), {})
-            entries[str(p)] = {
-                "graph": g,
-                **_fingerprint(p),
-                "sha256": digests.get(str(p)) or entry["sha256"],
-                "strict": p.stat().st_size <= STRICT_BYTES,
-            }
+        entries = {
+            str(p): _manifest_entry(p, g, digests.get(str(p)) or known[str(p)]["sha256"])
+            for p, g in files
+        }
         manifest_file.write_text(json.dumps({"files": entries}, indent=1), encoding="utf-8")
     except Exception:  # noqa: BLE001 — any error: the caller rebuilds the whole store
         del store  # releases RocksDB's lock before the rebuild
@@ -282,7 +283,7 @@ def build_store(home: Home, files: list[tuple[Path, str]] | None = None) -> pyox
     manifest_file = folder / "store.json"
     try:  # contents the strict reader accepted at the last build need no second reading
         known = json.loads(manifest_file.read_text(encoding="utf-8")).get("files", {})
-        checked = {e["sha256"] for e in known.values() if e.get("strict")}
+        checked = _strictly_read(known)
     except (OSError, ValueError, AttributeError, KeyError, TypeError):
         checked = set()
     manifest_file.unlink(missing_ok=True)
@@ -292,15 +293,7 @@ def build_store(home: Home, files: list[tuple[Path, str]] | None = None) -> pyox
     digests = _fill(store, files, checked)
     store.flush()
     store.optimize()
-    entries = {
-        str(p): {
-            "graph": g,
-            **_fingerprint(p),
-            "sha256": digests[str(p)],
-            "strict": p.stat().st_size <= STRICT_BYTES,
-        }
-        for p, g in files
-    }
+    entries = {str(p): _manifest_entry(p, g, digests[str(p)]) for p, g in files}
     manifest_file.write_text(json.dumps({"files": entries}, indent=1), encoding="utf-8")
     return store
 
