@@ -85,18 +85,14 @@ def add_file(
     target = target_path(home, source, into)
     with DataLock(home.lock_file):
         if engine == "oxigraph" and not reason:
-            from .graph import check_facts
-            from .incremental import store_ontology
             from .oxstore import OxKnowledgeGraph
 
             kg = OxKnowledgeGraph.load(home)
-            declared = {s for s, _, _ in store_ontology(kg.store)}
-            new_triples = set(check_facts(source, text, declared))
         else:
             from .graph import KnowledgeGraph
 
             kg = KnowledgeGraph.load(home)
-            new_triples = set(kg.parse_facts(source, text))
+        new_triples = set(kg.parse_facts(source, text))
         report = validate_triples(kg, new_triples, [(source, text)], reason=reason)
         if not report.conforms:
             raise ViolationsError(
@@ -104,7 +100,7 @@ def add_file(
                 f"{'s' if len(report.violations) != 1 else ''}; nothing was written",
                 report,
             )
-        if getattr(type(kg), "engine", None) != "oxigraph":
+        if kg.engine != "oxigraph":
             existing = kg.data_triples()
             fresh = [t for t in new_triples if t not in existing]
         else:

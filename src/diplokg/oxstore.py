@@ -397,6 +397,16 @@ class OxKnowledgeGraph:
             self._rdflib = KnowledgeGraph.load(self.home)
         return self._rdflib
 
+    def parse_facts(self, path: Path, text: str | None = None):
+        """``KnowledgeGraph.parse_facts`` against the ontology held in the store (no rdflib
+        dataset is built): strict parse, undeclared ``dk:`` terms and SHACL terms refused."""
+        from .graph import check_facts
+        from .incremental import store_ontology
+        from .rdfio import read_text
+
+        declared = {s for s, _, _ in store_ontology(self.store)}
+        return check_facts(path, read_text(path) if text is None else text, declared)
+
     def query(self, name_or_text, params: Mapping[str, str] | None = None) -> Result:
         from .queries import SavedQuery, resolve_query
 

@@ -439,20 +439,9 @@ def validate_new(
     facts are checked and validated against its store (no rdflib dataset is built).
     """
     new_files = [(path, read_text(path)) for path in paths]
-    store = _store_of(kg)
-    declared = None
-    if store is not None:
-        from .incremental import store_ontology
-
-        declared = {s for s, _, _ in store_ontology(store)}
     new_triples: set[Triple] = set()
     for path, text in new_files:
-        if declared is None:
-            new_triples |= set(kg.parse_facts(path, text))
-        else:
-            from .graph import check_facts
-
-            new_triples |= set(check_facts(path, text, declared))
+        new_triples |= set(kg.parse_facts(path, text))
     return validate_triples(kg, new_triples, new_files, reason=reason)
 
 
